@@ -1,0 +1,79 @@
+# The two commands a newcomer runs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HTMX := src/scamlink/web/static/vendor/htmx.min.js
+DEMO_DIR := var/demo
+DEMO_REPORTS ?= 20000
+DEMO_SEED ?= 7
+
+.PHONY: run test bench install dev-install assets catalogs chromium lint lock clean
+
+run: install assets
+	$(BIN)/scamlink db upgrade
+	@test -f $(DEMO_DIR)/truth.csv || \
+		$(BIN)/scamlink demo generate --reports $(DEMO_REPORTS) --seed $(DEMO_SEED) --out $(DEMO_DIR)
+	$(BIN)/scamlink demo load $(DEMO_DIR) --if-empty
+	@echo
+	@echo "scamlink: http://127.0.0.1:8000"
+	@echo "demo logins (password scamlink-demo): analyst@knpa.demo, analyst@rtp.demo, …,"
+	@echo "  analyst@<agency code>.demo for every agency, partner@bank.demo, desk@kdesk.demo"
+	@echo
+	$(BIN)/scamlink serve
+
+test: dev-install assets chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2 -p no:cacheprovider
+
+bench: dev-install assets
+	$(BIN)/pip install --quiet --require-hashes -r requirements/bench.lock
+	$(BIN)/python -m benchmarks
+
+$(VENV)/.python-ok:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "scamlink needs Python 3.11 or newer (set PYTHON=…)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.python-ok requirements/main.lock pyproject.toml
+	$(BIN)/pip install --quiet --require-hashes -r requirements/main.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements/dev.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
+	@touch $@
+
+install: $(VENV)/.installed
+
+dev-install: $(VENV)/.dev-installed
+
+# Front-end packages come from the npm registry at build time; nothing is served from a CDN.
+$(HTMX): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $@)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+catalogs: install
+	$(BIN)/pybabel -q compile -d src/scamlink/web/locale
+
+assets: $(HTMX) catalogs
+
+# Page tests drive Debian's Chromium through Playwright (no browser download).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the page tests"; \
+		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || { echo "chromium is missing: apt-get install chromium"; exit 1; }
+
+# Re-pin dependencies after changing pyproject.toml.
+lock: dev-install
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/main.lock -q
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.lock -q
+	$(BIN)/uv pip compile pyproject.toml --extra bench --python-version 3.11 --generate-hashes -o requirements/bench.lock -q
+
+clean:
+	rm -rf $(VENV) node_modules $(dir $(HTMX)) .mypy_cache .ruff_cache test-artifacts

@@ -1,0 +1,27 @@
+"""`make bench`: run every benchmark and print a Markdown table for docs/performance.md."""
+
+from __future__ import annotations
+
+import os
+import platform
+from datetime import date
+
+from benchmarks import bench_demo
+
+
+def main() -> None:
+    cores = os.cpu_count()
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    print(
+        f"{date.today().isoformat()} · {platform.machine()}, {cores} cores, "
+        f"{memory_gb:.0f} GiB, Python {platform.python_version()}"
+    )
+    print()
+    print("| benchmark | scamlink | memory | peer, same run | ratio |")
+    print("|---|---|---|---|---|")
+    for line in bench_demo.run():
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()

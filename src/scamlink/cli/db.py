@@ -1,0 +1,23 @@
+"""`scamlink db …`: schema migrations."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from scamlink.config import load_settings
+from scamlink.store.database import open_store
+from scamlink.store.migrate import upgrade as migrate_upgrade
+
+app = typer.Typer(help="Database schema.", no_args_is_help=True)
+
+
+@app.command()
+def upgrade() -> None:
+    """Create or migrate the database to the newest schema and add reference agencies."""
+    engine = open_store(load_settings(), require_current=False)
+    try:
+        revision = migrate_upgrade(engine)
+    finally:
+        engine.dispose()
+    Console().print(f"database at revision {revision}")

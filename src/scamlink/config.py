@@ -1,0 +1,60 @@
+"""Settings from the environment, checked once at start-up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message is one line a person can act on."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    secret_key: str
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.data_dir / "files"
+
+
+SECRET_KEY_FILE = "secret_key"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read `SCAMLINK_*` variables; create the data dir and the secret key on first run."""
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("SCAMLINK_DATA_DIR") or "var").resolve()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / ".write-probe"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(
+            f"data dir {data_dir} is not writable ({exc.strerror or exc}); "
+            "set SCAMLINK_DATA_DIR to a writable folder"
+        ) from None
+    database_url = env.get("SCAMLINK_DATABASE_URL") or f"sqlite:///{data_dir / 'scamlink.db'}"
+    secret_key = env.get("SCAMLINK_SECRET_KEY") or _secret_key_from(data_dir)
+    return Settings(data_dir=data_dir, database_url=database_url, secret_key=secret_key)
+
+
+def _secret_key_from(data_dir: Path) -> str:
+    path = data_dir / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    # Write-then-rename so a crash never leaves an empty key behind; 0600: only the service reads it.
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    tmp.replace(path)
+    return key

@@ -1,0 +1,1 @@
+"""File formats spoken with the outside world."""

@@ -1,0 +1,184 @@
+"""The public bulk-import format for reports: CSV, one row per report.
+
+Multi-valued indicator columns hold several values separated by `;`. The same module writes the
+format (the demo world) and reads it (bulk import), so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import TextIO
+
+from scamlink.indicators import FieldKind, InvalidIndicator, parse_field
+from scamlink.reports.model import Report, ScamType, Sighting, SightingRole
+from scamlink.sharing.agencies import Agency
+from scamlink.sharing.tlp import Tlp
+
+COLUMNS: tuple[str, ...] = (
+    "external_id",
+    "received_at",
+    "incident_date",
+    "victim_country",
+    "language",
+    "scam_type",
+    "loss_amount",
+    "loss_currency",
+    "narrative",
+    "phones",
+    "urls",
+    "emails",
+    "wallets",
+    "bank_accounts",
+    "handles",
+    "tlp",
+)
+
+INDICATOR_COLUMNS: dict[str, tuple[FieldKind, SightingRole]] = {
+    "phones": ("phones", SightingRole.CONTACT_PHONE),
+    "urls": ("urls", SightingRole.PHISHING_LINK),
+    "emails": ("emails", SightingRole.CONTACT_EMAIL),
+    "wallets": ("wallets", SightingRole.PAYMENT_WALLET),
+    "bank_accounts": ("bank_accounts", SightingRole.PAYEE_ACCOUNT),
+    "handles": ("handles", SightingRole.CONTACT_HANDLE),
+}
+
+VALUE_SEPARATOR = ";"
+REQUIRED = ("external_id", "received_at", "victim_country", "scam_type", "tlp")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """Something wrong at one place of the file: 1-based line, column name, what."""
+
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRow:
+    line: int
+    report: Report | None  # None when the row is rejected
+    problems: tuple[FieldProblem, ...]  # why rejected, or indicator values left out
+
+
+class HeaderError(ValueError):
+    pass
+
+
+def write_header(out: TextIO) -> csv.DictWriter[str]:
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    return writer
+
+
+def read_reports(stream: TextIO, agency: Agency) -> Iterator[ParsedRow]:
+    """Parse rows one at a time (bounded memory); bad rows come back with their problems."""
+    reader = csv.DictReader(stream)
+    header = reader.fieldnames or []
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise HeaderError(f"line 1: missing column(s) {', '.join(missing)}")
+    for row in reader:
+        yield _parse_row(reader.line_num, row, agency)
+
+
+def _parse_row(line: int, row: dict[str, str | None], agency: Agency) -> ParsedRow:
+    problems: list[FieldProblem] = []
+
+    def text(column: str) -> str:
+        return (row.get(column) or "").strip()
+
+    def fail(column: str, reason: str) -> None:
+        problems.append(FieldProblem(line, column, reason))
+
+    external_id = text("external_id")
+    if not external_id:
+        fail("external_id", "empty")
+    received_at = _parse_datetime(text("received_at"))
+    if received_at is None:
+        fail("received_at", f"not an ISO 8601 date-time: {text('received_at')!r}")
+    incident_date: date | None = None
+    if text("incident_date"):
+        try:
+            incident_date = date.fromisoformat(text("incident_date"))
+        except ValueError:
+            fail("incident_date", f"not an ISO 8601 date: {text('incident_date')!r}")
+    victim_country = text("victim_country").upper()
+    if len(victim_country) != 2 or not victim_country.isascii() or not victim_country.isalpha():
+        fail("victim_country", f"not an ISO 3166 alpha-2 code: {text('victim_country')!r}")
+    scam_type: ScamType | None = None
+    try:
+        scam_type = ScamType(text("scam_type").lower())
+    except ValueError:
+        fail("scam_type", f"unknown scam type {text('scam_type')!r}")
+    tlp: Tlp | None = None
+    try:
+        tlp = Tlp.parse(text("tlp"))
+    except ValueError as exc:
+        fail("tlp", str(exc))
+    loss_amount: Decimal | None = None
+    loss_currency = text("loss_currency").upper() or None
+    if text("loss_amount"):
+        try:
+            loss_amount = Decimal(text("loss_amount").replace(",", ""))
+            if loss_amount < 0 or not loss_amount.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            fail("loss_amount", f"not a non-negative decimal: {text('loss_amount')!r}")
+        if loss_currency is None or len(loss_currency) != 3 or not loss_currency.isalpha():
+            fail("loss_currency", f"an amount needs an ISO 4217 code, got {loss_currency!r}")
+    if problems:
+        return ParsedRow(line, None, tuple(problems))
+
+    sightings: list[Sighting] = []
+    seen: set[tuple[str, str]] = set()
+    dropped: list[FieldProblem] = []
+    for column, (kind, role) in INDICATOR_COLUMNS.items():
+        for raw in _split_values(text(column)):
+            try:
+                found = parse_field(kind, raw, agency.country)
+            except InvalidIndicator as exc:
+                dropped.append(FieldProblem(line, column, f"{raw!r}: {exc}"))
+                continue
+            for indicator in found:
+                key = (indicator.type.value, indicator.value)
+                if key not in seen:
+                    seen.add(key)
+                    sightings.append(Sighting(indicator, role))
+    assert received_at is not None and scam_type is not None and tlp is not None
+    report = Report(
+        agency=agency.code,
+        external_id=external_id,
+        received_at=received_at,
+        incident_date=incident_date,
+        victim_country=victim_country,
+        language=text("language").lower() or "und",
+        scam_type=scam_type,
+        loss_amount=loss_amount,
+        loss_currency=loss_currency if loss_amount is not None else None,
+        narrative=row.get("narrative") or "",
+        tlp=tlp,
+        sightings=tuple(sightings),
+    )
+    return ParsedRow(line, report, tuple(dropped))
+
+
+def _split_values(cell: str) -> Iterable[str]:
+    return (v.strip() for v in cell.split(VALUE_SEPARATOR) if v.strip())
+
+
+def _parse_datetime(text: str) -> datetime | None:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    # Stored in UTC: SQLite keeps no offset, so every backend must get the same instant.
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)

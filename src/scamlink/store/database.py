@@ -1,0 +1,17 @@
+"""Opening the configured store, migrated or not."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from scamlink.config import Settings
+from scamlink.store.engine import StoreUnavailable, open_engine
+from scamlink.store.migrate import is_current
+
+
+def open_store(settings: Settings, *, require_current: bool = True) -> Engine:
+    engine = open_engine(settings.database_url)
+    if require_current and not is_current(engine):
+        engine.dispose()
+        raise StoreUnavailable("the database schema is not current: run 'scamlink db upgrade'")
+    return engine

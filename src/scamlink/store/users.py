@@ -1,0 +1,76 @@
+"""User rows. Passwords arrive here already hashed (sharing.passwords)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import ColumnElement, Connection, select
+
+from scamlink.sharing.roles import Role
+from scamlink.store.schema import users
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    id: int
+    email: str
+    agency: str
+    role: Role
+    display_name: str
+    password_hash: str
+    disabled: bool
+
+
+class UserExists(ValueError):
+    pass
+
+
+def create_user(
+    conn: Connection,
+    *,
+    email: str,
+    agency: str,
+    role: Role,
+    display_name: str,
+    password_hash: str,
+) -> int:
+    email = email.strip().lower()
+    if user_by_email(conn, email) is not None:
+        raise UserExists(f"a user with e-mail {email} already exists")
+    result = conn.execute(
+        users.insert().returning(users.c.id),
+        {
+            "email": email,
+            "agency": agency,
+            "role": role.value,
+            "display_name": display_name,
+            "password_hash": password_hash,
+            "disabled": False,
+            "created_at": datetime.now(UTC),
+        },
+    )
+    return int(result.scalar_one())
+
+
+def user_by_email(conn: Connection, email: str) -> UserRecord | None:
+    return _one(conn, users.c.email == email.strip().lower())
+
+
+def user_by_id(conn: Connection, user_id: int) -> UserRecord | None:
+    return _one(conn, users.c.id == user_id)
+
+
+def _one(conn: Connection, condition: ColumnElement[bool]) -> UserRecord | None:
+    row = conn.execute(select(users).where(condition)).first()
+    if row is None:
+        return None
+    return UserRecord(
+        id=row.id,
+        email=row.email,
+        agency=row.agency,
+        role=Role(row.role),
+        display_name=row.display_name,
+        password_hash=row.password_hash,
+        disabled=row.disabled,
+    )

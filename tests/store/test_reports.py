@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, Table, func, select
+from sqlalchemy.exc import IntegrityError
+
+from scamlink.store.reports import store_reports
+from scamlink.store.schema import indicators, reports, sightings
+from tests.factories import make_report
+
+
+def _count(engine: Engine, table: Table) -> int:
+    with engine.connect() as conn:
+        return int(conn.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def test_reports_share_one_indicator_row(engine: Engine) -> None:
+    with engine.begin() as conn:
+        result = store_reports(
+            conn,
+            [
+                make_report("A-1", phones=("+821012345678",)),
+                make_report("B-1", agency="RTP", phones=("+821012345678", "+66812345678")),
+            ],
+        )
+    assert (result.stored, result.duplicates) == (2, 0)
+    assert _count(engine, reports) == 2
+    assert _count(engine, indicators) == 2
+    assert _count(engine, sightings) == 3
+
+
+def test_storing_again_is_a_duplicate_not_a_second_row(engine: Engine) -> None:
+    batch = [make_report("A-1", phones=("+821012345678",)), make_report("A-2")]
+    with engine.begin() as conn:
+        store_reports(conn, batch)
+    with engine.begin() as conn:
+        again = store_reports(conn, [*batch, make_report("A-3")])
+    assert (again.stored, again.duplicates) == (1, 2)
+    assert _count(engine, reports) == 3
+
+
+def test_same_external_id_in_two_agencies_is_two_reports(engine: Engine) -> None:
+    with engine.begin() as conn:
+        result = store_reports(conn, [make_report("X-1"), make_report("X-1", agency="CNP")])
+    assert result.stored == 2
+
+
+def test_a_failing_batch_leaves_no_half_stored_report(engine: Engine) -> None:
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        store_reports(conn, [make_report("ok-1", phones=("+821012345678",))])
+        store_reports(conn, [make_report("bad", agency="NO-SUCH-AGENCY")])
+    assert _count(engine, reports) == 0
+    assert _count(engine, indicators) == 0
+    assert _count(engine, sightings) == 0
+
+
+def test_times_keep_their_instant_on_every_backend(engine: Engine) -> None:
+    report = make_report("T-1")
+    with engine.begin() as conn:
+        store_reports(conn, [report])
+    with engine.connect() as conn:
+        stored = conn.scalar(select(reports.c.received_at))
+    assert stored is not None
+    assert stored.replace(tzinfo=None) == report.received_at.replace(tzinfo=None)

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from sqlalchemy import Engine
+
+from scamlink.sharing.policy import may_see
+from scamlink.sharing.roles import PUBLIC, Role, Viewer
+from scamlink.sharing.tlp import Tlp
+from scamlink.store.reports import store_reports
+from scamlink.store.stats import report_counts_by_agency, total_reports
+from tests.factories import make_report
+
+OWNERS = ("KNPA", "RTP")
+VIEWERS = [
+    PUBLIC,
+    Viewer("KNPA", Role.ANALYST),
+    Viewer("RTP", Role.INVESTIGATOR),
+    Viewer("CNP", Role.ADMIN),
+    Viewer("KDESK", Role.DESK_OFFICER),
+    Viewer("KNPA", Role.PARTNER),
+]
+
+
+@pytest.fixture
+def one_report_per_owner_and_marking(engine: Engine) -> Engine:
+    with engine.begin() as conn:
+        store_reports(
+            conn,
+            [
+                make_report(f"{owner}-{tlp.value}", agency=owner, tlp=tlp)
+                for owner, tlp in itertools.product(OWNERS, Tlp)
+            ],
+        )
+    return engine
+
+
+@pytest.mark.parametrize("viewer", VIEWERS, ids=lambda v: f"{v.agency}-{v.role}")
+def test_counts_match_the_policy_for_every_viewer(
+    one_report_per_owner_and_marking: Engine, viewer: Viewer
+) -> None:
+    with one_report_per_owner_and_marking.connect() as conn:
+        counts = {c.code: c.reports for c in report_counts_by_agency(conn, viewer)}
+    for owner in OWNERS:
+        expected = sum(may_see(viewer, owner, tlp) for tlp in Tlp)
+        assert counts[owner] == expected, owner
+    assert counts["CNP"] == 0
+
+
+def test_owner_sees_own_amber_and_others_do_not(one_report_per_owner_and_marking: Engine) -> None:
+    with one_report_per_owner_and_marking.connect() as conn:
+        knpa = {c.code: c.reports for c in report_counts_by_agency(conn, VIEWERS[1])}
+        public = {c.code: c.reports for c in report_counts_by_agency(conn, PUBLIC)}
+        assert total_reports(conn) == len(OWNERS) * len(Tlp)
+    # CLEAR, GREEN, AMBER, AMBER+STRICT of its own; CLEAR and GREEN of RTP; RED for no one yet.
+    assert knpa["KNPA"] == 4
+    assert knpa["RTP"] == 2
+    assert public == {**public, "KNPA": 1, "RTP": 1}
+
+
+def test_last_received_is_reported(one_report_per_owner_and_marking: Engine) -> None:
+    with one_report_per_owner_and_marking.connect() as conn:
+        counts = {c.code: c for c in report_counts_by_agency(conn, VIEWERS[1])}
+    assert counts["KNPA"].last_received is not None
+    assert counts["CNP"].last_received is None
