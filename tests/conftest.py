@@ -17,9 +17,9 @@ from sqlalchemy import Engine, create_engine, delete, text
 from sqlalchemy.engine import make_url
 
 from scamlink.config import Settings
+from scamlink.sharing.agencies import REFERENCE_AGENCIES
 from scamlink.store.engine import normalise_url, open_engine
 from scamlink.store.migrate import upgrade
-from scamlink.sharing.agencies import REFERENCE_AGENCIES
 from scamlink.store.schema import agencies, metadata
 
 POSTGRES_URL = os.environ.get("SCAMLINK_TEST_DATABASE_URL")

@@ -24,7 +24,7 @@ class Settings:
         return self.data_dir / "files"
 
 
-SECRET_KEY_FILE = "secret_key"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -41,7 +41,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"data dir {data_dir} is not writable ({exc.strerror or exc}); "
             "set SCAMLINK_DATA_DIR to a writable folder"
         ) from None
-    database_url = env.get("SCAMLINK_DATABASE_URL") or f"sqlite:///{data_dir / 'scamlink.db'}"
+    default_url = f"sqlite:///{data_dir / 'scamlink.db'}"
+    database_url = env.get("SCAMLINK_DATABASE_URL") or default_url
     secret_key = env.get("SCAMLINK_SECRET_KEY") or _secret_key_from(data_dir)
     return Settings(data_dir=data_dir, database_url=database_url, secret_key=secret_key)
 
@@ -51,7 +52,7 @@ def _secret_key_from(data_dir: Path) -> str:
     if path.exists():
         return path.read_text().strip()
     key = secrets.token_urlsafe(48)
-    # Write-then-rename so a crash never leaves an empty key behind; 0600: only the service reads it.
+    # Write-then-rename: a crash never leaves an empty key; 0600: only the service reads it.
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:

@@ -8,14 +8,16 @@ def test_agencies_lists_the_brief(invoke: Invoke) -> None:
     assert result.exit_code == 0, result.output
     for code in ("KNPA", "CNP", "RTP", "MPS", "POLRI", "PNP", "PDRM", "SPF", "LPF", "MPF"):
         assert code in result.output
-    assert "KDESK" in result.output and "ASEANAPOL" in result.output
+    assert "KDESK" in result.output
+    assert "ASEANAPOL" in result.output
 
 
 def test_agencies_add_then_list(invoke: Invoke) -> None:
     added = invoke("agencies", "add", "INTERPOL", "--name", "Interpol IGCI", "--country", "sg")
     assert added.exit_code == 0, added.output
     listed = invoke("agencies")
-    assert "INTERPOL" in listed.output and "Interpol IGCI" in listed.output
+    assert "INTERPOL" in listed.output
+    assert "Interpol IGCI" in listed.output
 
 
 def test_adding_an_existing_code_is_refused(invoke: Invoke) -> None:

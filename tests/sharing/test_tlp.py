@@ -22,5 +22,7 @@ def test_parse_accepts_the_written_forms(text: str, expected: Tlp) -> None:
 
 
 def test_parse_names_the_allowed_markings() -> None:
-    with pytest.raises(ValueError, match="expected one of CLEAR, GREEN, AMBER, AMBER\\+STRICT, RED"):
+    with pytest.raises(
+        ValueError, match="expected one of CLEAR, GREEN, AMBER, AMBER\\+STRICT, RED"
+    ):
         Tlp.parse("orange")

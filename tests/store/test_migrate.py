@@ -25,7 +25,8 @@ def test_reference_agencies_exist_after_upgrade(engine: Engine) -> None:
     with engine.connect() as conn:
         codes = [a.code for a in list_agencies(conn)]
     assert sorted(codes) == sorted(a.code for a in REFERENCE_AGENCIES)
-    assert "KDESK" in codes and "ASEANAPOL" in codes
+    assert "KDESK" in codes
+    assert "ASEANAPOL" in codes
 
 
 def test_upgrade_twice_changes_nothing(engine: Engine) -> None:

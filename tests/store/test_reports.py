@@ -46,9 +46,13 @@ def test_same_external_id_in_two_agencies_is_two_reports(engine: Engine) -> None
 
 
 def test_a_failing_batch_leaves_no_half_stored_report(engine: Engine) -> None:
-    with pytest.raises(IntegrityError), engine.begin() as conn:
-        store_reports(conn, [make_report("ok-1", phones=("+821012345678",))])
-        store_reports(conn, [make_report("bad", agency="NO-SUCH-AGENCY")])
+    def two_batches_in_one_transaction() -> None:
+        with engine.begin() as conn:
+            store_reports(conn, [make_report("ok-1", phones=("+821012345678",))])
+            store_reports(conn, [make_report("bad", agency="NO-SUCH-AGENCY")])
+
+    with pytest.raises(IntegrityError):
+        two_batches_in_one_transaction()
     assert _count(engine, reports) == 0
     assert _count(engine, indicators) == 0
     assert _count(engine, sightings) == 0

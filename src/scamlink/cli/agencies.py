@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -31,10 +33,12 @@ def agencies(ctx: typer.Context) -> None:
 
 @app.command()
 def add(
-    code: str = typer.Argument(..., help="Short upper-case code, e.g. INTERPOL"),
-    name: str = typer.Option(..., "--name", help="Full name"),
-    country: str = typer.Option(..., "--country", help="ISO 3166-1 alpha-2 code"),
-    languages: str = typer.Option("en", "--languages", help="Comma-separated language codes"),
+    code: Annotated[str, typer.Argument(help="Short upper-case code, e.g. INTERPOL")],
+    name: Annotated[str, typer.Option("--name", help="Full name")],
+    country: Annotated[str, typer.Option("--country", help="ISO 3166-1 alpha-2 code")],
+    languages: Annotated[
+        str, typer.Option("--languages", help="Comma-separated language codes")
+    ] = "en",
 ) -> None:
     """Add an agency."""
     code = code.strip().upper()

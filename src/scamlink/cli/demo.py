@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -20,10 +21,12 @@ app = typer.Typer(help="The synthetic training world.", no_args_is_help=True)
 
 @app.command()
 def generate(
-    out: Path = typer.Option(..., "--out", help="Folder to write the world into"),
-    reports: int = typer.Option(20_000, "--reports", min=1, help="Number of reports"),
-    seed: int = typer.Option(1, "--seed", help="Same seed, same bytes"),
-    noisy: bool = typer.Option(False, "--noisy", help="More variants, typos and shared values"),
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the world into")],
+    reports: Annotated[int, typer.Option("--reports", min=1, help="Number of reports")] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same bytes")] = 1,
+    noisy: Annotated[
+        bool, typer.Option("--noisy", help="More variants, typos and shared values")
+    ] = False,
 ) -> None:
     """Write reports-<AGENCY>.csv per agency and truth.csv."""
     with progress_bar("generating reports", reports) as advance:
@@ -38,9 +41,11 @@ def generate(
 
 @app.command()
 def load(
-    world: Path = typer.Argument(..., help="Folder written by 'scamlink demo generate'"),
-    if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing if reports exist"),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON"),
+    world: Annotated[Path, typer.Argument(help="Folder written by 'scamlink demo generate'")],
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing if reports exist")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
 ) -> None:
     """Store a generated world (idempotent: loading twice stores nothing twice)."""
     console = Console(stderr=as_json)
@@ -81,4 +86,6 @@ def load(
 def _count_rows(path: Path) -> int:
     """Lines after the header: a progress total, exact when no narrative spans lines."""
     with path.open("rb") as handle:
-        return max(sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0)
+        return max(
+            sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from scamlink.config import load_settings
@@ -9,8 +11,8 @@ from scamlink.store.database import open_store
 
 
 def serve(
-    host: str = typer.Option("127.0.0.1", help="Address to listen on"),
-    port: int = typer.Option(8000, help="Port to listen on"),
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
 ) -> None:
     """Serve the web application and the API."""
     import uvicorn

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from scamlink.reports.bulk import import_csv
+from scamlink.sharing.agencies import agency_by_code
+from scamlink.store.stats import total_reports
+
+HEADER = (
+    "external_id,received_at,incident_date,victim_country,language,scam_type,loss_amount,"
+    "loss_currency,narrative,phones,urls,emails,wallets,bank_accounts,handles,tlp\n"
+)
+GOOD = 'K-{n},2026-01-0{n}T09:00:00+09:00,,KR,ko,loan,,,"대출 문자",010-1234-567{n},,,,,,GREEN\n'
+BAD = "K-bad,not-a-date,,KR,ko,loan,,,,,,,,,,GREEN\n"
+
+
+def test_good_rows_go_in_bad_rows_are_named_and_reimport_adds_nothing(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "reports.csv"
+    path.write_text(HEADER + GOOD.format(n=1) + BAD + GOOD.format(n=2), encoding="utf-8")
+    knpa = agency_by_code("KNPA")
+    seen: list[int] = []
+    first = import_csv(engine, path, knpa, seen.append)
+    assert (first.stored, first.duplicates) == (2, 0)
+    assert [(p.line, p.column) for p in first.rejected] == [(3, "received_at")]
+    assert sum(seen) == 2
+    again = import_csv(engine, path, knpa)
+    assert (again.stored, again.duplicates) == (0, 2)
+    with engine.connect() as conn:
+        assert total_reports(conn) == 2
+
+
+def test_a_byte_order_mark_from_excel_is_accepted(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + (HEADER + GOOD.format(n=3)).encode("utf-8"))
+    summary = import_csv(engine, path, agency_by_code("KNPA"))
+    assert summary.stored == 1 and not summary.rejected
