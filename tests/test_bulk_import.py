@@ -37,4 +37,5 @@ def test_a_byte_order_mark_from_excel_is_accepted(engine: Engine, tmp_path: Path
     path = tmp_path / "excel.csv"
     path.write_bytes(b"\xef\xbb\xbf" + (HEADER + GOOD.format(n=3)).encode("utf-8"))
     summary = import_csv(engine, path, agency_by_code("KNPA"))
-    assert summary.stored == 1 and not summary.rejected
+    assert summary.stored == 1
+    assert not summary.rejected

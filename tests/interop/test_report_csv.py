@@ -59,7 +59,8 @@ def _only(rows: list[ParsedRow]) -> ParsedRow:
 def test_a_full_row_becomes_a_report_with_canonical_indicators() -> None:
     parsed = _only(list(read_reports(_csv(_row()), KNPA)))
     report = parsed.report
-    assert report is not None and parsed.problems == ()
+    assert report is not None
+    assert parsed.problems == ()
     assert report.agency == "KNPA"
     assert report.received_at == datetime(2026, 3, 2, 1, 15, tzinfo=UTC)
     assert report.victim_country == "KR"
