@@ -306,7 +306,9 @@ def test_eip55_vectors(address: str) -> None:
     assert eip55("0x" + address[2:].upper()) == address
 
 
-@pytest.mark.parametrize("bad", ["0x1234", "5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0x" + "g" * 40])
+@pytest.mark.parametrize(
+    "bad", ["0x1234", "5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0x" + "g" * 40]
+)
 def test_eip55_refuses_non_addresses(bad: str) -> None:
     with pytest.raises(ValueError, match="0x"):
         eip55(bad)

@@ -68,7 +68,10 @@ def test_refang_email(raw: str, expected: str) -> None:
         ("https://kbstar-secure.com:8443/a", "https://kbstar-secure.com:8443/a"),
         ("http://kbstar-secure.com./a", "http://kbstar-secure.com/a"),
         ("http://www.kbstar-secure.com/a", "http://www.kbstar-secure.com/a"),  # URL keeps www
-        ("http://국민은행.com/로그인?q=가", "http://xn--3e0b39yhpi7lo.com/%EB%A1%9C%EA%B7%B8%EC%9D%B8?q=%EA%B0%80"),
+        (
+            "http://국민은행.com/로그인?q=가",
+            "http://xn--3e0b39yhpi7lo.com/%EB%A1%9C%EA%B7%B8%EC%9D%B8?q=%EA%B0%80",
+        ),
         ("http://xn--3e0b39yhpi7lo.com/%eb%a1%9c", "http://xn--3e0b39yhpi7lo.com/%EB%A1%9C"),
         ("http://ธนาคาร.ไทย/", "http://xn--42c3bd5b5db.xn--o3cw4h/"),
         ("http://user@evil.com/", "http://user@evil.com/"),
@@ -76,6 +79,10 @@ def test_refang_email(raw: str, expected: str) -> None:
         ("http://[2001:DB8::0:1]:8080/x", "http://[2001:db8::1]:8080/x"),
         ("ftp://FILES.example.org/a.zip", "ftp://files.example.org/a.zip"),
         ("http://evil.com/a b", "http://evil.com/a%20b"),
+        (
+            "ｈｔｔｐ：／／ｅｘａｍｐｌｅ．ｃｏｍ／ｌｏｇｉｎ",
+            "http://example.com/login",
+        ),  # full-width
     ],
 )
 def test_canonical_url(raw: str, url: str) -> None:
@@ -123,7 +130,10 @@ def test_url_display_keeps_the_unicode_host() -> None:
         ("kbstar-secure.com", [("domain", "kbstar-secure.com")]),
         ("www.kbstar-secure.com/", [("domain", "kbstar-secure.com")]),
         ("KBSTAR-SECURE[.]COM", [("domain", "kbstar-secure.com")]),
-        ("a.b.kbstar-secure.co.th", [("domain", "a.b.kbstar-secure.co.th"), ("domain", "kbstar-secure.co.th")]),
+        (
+            "a.b.kbstar-secure.co.th",
+            [("domain", "a.b.kbstar-secure.co.th"), ("domain", "kbstar-secure.co.th")],
+        ),
         ("국민은행.한국", [("domain", "xn--3e0b39yhpi7lo.xn--3e0b707e")]),
         ("203.0.113.7", [("ipv4", "203.0.113.7")]),
     ],
@@ -204,8 +214,13 @@ def test_registered_domain(domain: str, registered: str | None) -> None:
         ("help (at) kbstar-secure (dot) com", "help@kbstar-secure.com", "help@kbstar-secure.com"),
         ("mailto:help@kbstar-secure.com", "help@kbstar-secure.com", "help@kbstar-secure.com"),
         ("<help@kbstar-secure.com>", "help@kbstar-secure.com", "help@kbstar-secure.com"),
+        ("ＨＥＬＰ＠ｋｂｓｔａｒ．ｃｏｍ", "help@kbstar.com", "help@kbstar.com"),  # full-width
         ("user@국민은행.com", "user@xn--3e0b39yhpi7lo.com", "user@국민은행.com"),
-        ("first.last+tag@mail.example.co.id", "first.last+tag@mail.example.co.id", "first.last+tag@mail.example.co.id"),
+        (
+            "first.last+tag@mail.example.co.id",
+            "first.last+tag@mail.example.co.id",
+            "first.last+tag@mail.example.co.id",
+        ),
     ],
 )
 def test_canonical_email(raw: str, value: str, display: str) -> None:
@@ -215,7 +230,16 @@ def test_canonical_email(raw: str, value: str, display: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["help", "@kbstar.com", "help@", "help@kbstar", "a..b@kbstar.com", ".a@kbstar.com", "x@1.2.3.4", "a b@x.com"],
+    [
+        "help",
+        "@kbstar.com",
+        "help@",
+        "help@kbstar",
+        "a..b@kbstar.com",
+        ".a@kbstar.com",
+        "x@1.2.3.4",
+        "a b@x.com",
+    ],
 )
 def test_email_refused(raw: str) -> None:
     with pytest.raises(InvalidIndicator, match="not an e-mail address"):
@@ -237,7 +261,12 @@ def test_ip(kind: IndicatorType, raw: str, value: str) -> None:
 
 @pytest.mark.parametrize(
     ("kind", "raw"),
-    [(T.IPV4, "2001:db8::1"), (T.IPV6, "203.0.113.7"), (T.IPV4, "256.1.1.1"), (T.IPV4, "example.com")],
+    [
+        (T.IPV4, "2001:db8::1"),
+        (T.IPV6, "203.0.113.7"),
+        (T.IPV4, "256.1.1.1"),
+        (T.IPV4, "example.com"),
+    ],
 )
 def test_ip_refused(kind: IndicatorType, raw: str) -> None:
     with pytest.raises(InvalidIndicator):

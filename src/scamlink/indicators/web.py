@@ -1,0 +1,363 @@
+"""URLs, domains, e-mail addresses and IP addresses, including refanging of defanged forms.
+
+Decisions (see also fields.parse_field):
+* Registered domain = the Public Suffix List's registrable domain WITH its private section, so a
+  site on a hosting platform (x.blogspot.com, y.github.io, z.web.app, w.pages.dev) is its own
+  registered domain and the platform never becomes a shared indicator. The PSL is the copy shipped
+  inside the `publicsuffixlist` package; nothing is fetched.
+* A host's TLD must be in the PSL (or be `onion`): "report.pdf" is not a domain.
+* URL: an empty path becomes "/" (RFC 3986 §6.2.3), non-ASCII and spaces in path and query are
+  percent-encoded as UTF-8 and escapes are upper-cased (RFC 3986 §6.2.2), user info is kept.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import quote
+
+import idna
+from publicsuffixlist import PublicSuffixList
+
+from scamlink.indicators.types import Indicator, IndicatorType, InvalidIndicator
+
+# Built once from the list bundled with the package (never fetched).
+_PSL = PublicSuffixList(accept_unknown=False)
+
+# --- refanging -------------------------------------------------------------------------------
+
+_OPEN = r"[\[\(\{<]"
+_CLOSE = r"[\]\)\}>]"
+_REFANG_COMMON: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bh(?:xx|\*\*)p(s?)\b", re.IGNORECASE), r"http\1"),
+    (re.compile(r"\bf(?:xx|XX)p\b", re.IGNORECASE), "ftp"),
+    (re.compile(_OPEN + r"\s*:\s*//\s*" + _CLOSE), "://"),
+    (re.compile(_OPEN + r"\s*://\s*" + _CLOSE), "://"),
+    (re.compile(_OPEN + r"\s*:\s*" + _CLOSE), ":"),
+    (re.compile(_OPEN + r"\s*/\s*" + _CLOSE), "/"),
+    (re.compile(r"\s*" + _OPEN + r"\s*(?:\.|dot)\s*" + _CLOSE + r"\s*", re.IGNORECASE), "."),
+    (re.compile(r"\s+" + _OPEN + r"?\s*dot\s*" + _CLOSE + r"?\s+", re.IGNORECASE), "."),
+    (re.compile(r"[。｡．]"), "."),
+)
+_REFANG_AT: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\s*" + _OPEN + r"\s*(?:@|at)\s*" + _CLOSE + r"\s*", re.IGNORECASE), "@"),
+    (re.compile(r"\s+at\s+", re.IGNORECASE), "@"),
+    (re.compile(r"＠"), "@"),
+)
+
+
+# Most values are not defanged: one search decides whether the substitutions are needed.
+_REFANG_HINT = re.compile(r"[\[\(\{<。｡．\s]|[hf](?:xx|\*\*)p", re.IGNORECASE)
+
+
+# Full-width ASCII (U+FF01-U+FF5E) comes from CJK input methods ("ｈｔｔｐ：／／").
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def fold_fullwidth(text: str) -> str:
+    """Full-width ASCII forms and the ideographic space to their ASCII counterparts."""
+    return text if text.isascii() else text.translate(_FULLWIDTH)
+
+
+def refang(text: str) -> str:
+    """Undo the usual defanging: hxxp(s), [.], (.), {.}, [dot], " dot ", [:], [://], [/]."""
+    if not _REFANG_HINT.search(text):
+        return text
+    for pattern, repl in _REFANG_COMMON:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def refang_email(text: str) -> str:
+    """refang() plus [@], (at), [at], {at}, " at "."""
+    for pattern, repl in _REFANG_AT:
+        text = pattern.sub(repl, text)
+    return refang(text)
+
+
+# --- hosts -----------------------------------------------------------------------------------
+
+_LABEL_RE = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
+_TLD_RE = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
+_IPV4_SHAPE = re.compile(r"^[0-9]+(?:\.[0-9]+){3}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Host:
+    kind: IndicatorType  # DOMAIN, IPV4 or IPV6
+    value: str  # A-label domain or compressed IP
+    display: str  # Unicode domain or the IP
+
+
+def _domain_labels(host: str) -> tuple[str, str]:
+    ascii_labels: list[str] = []
+    unicode_labels: list[str] = []
+    for label in host.split("."):
+        if not label:
+            raise InvalidIndicator(f"empty label in host {host!r}")
+        if label.isascii():
+            a = label.lower()
+            if a.startswith("xn--"):
+                try:
+                    u = idna.decode(a)
+                except idna.IDNAError as e:
+                    raise InvalidIndicator(f"invalid A-label {a!r} ({e})") from None
+            else:
+                u = a
+        else:
+            try:
+                a = idna.encode(label, uts46=True).decode("ascii")
+                u = idna.decode(a)
+            except idna.IDNAError as e:
+                raise InvalidIndicator(f"invalid internationalised label {label!r} ({e})") from None
+        if not _LABEL_RE.match(a):
+            raise InvalidIndicator(f"invalid host label {label!r}")
+        ascii_labels.append(a)
+        unicode_labels.append(u)
+    return ".".join(ascii_labels), ".".join(unicode_labels)
+
+
+@lru_cache(maxsize=1 << 16)
+def _host(raw: str) -> Host | str:
+    host = unicodedata.normalize("NFC", raw.strip()).rstrip(".")
+    host = re.sub(r"[。｡．]", ".", host)
+    if not host:
+        return "empty host"
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if ":" in host:
+        try:
+            v6 = ipaddress.IPv6Address(host)
+        except ValueError:
+            return f"{raw!r} is not a valid IPv6 address"
+        return Host(IndicatorType.IPV6, v6.compressed, v6.compressed)
+    if _IPV4_SHAPE.match(host):
+        try:
+            v4 = ipaddress.IPv4Address(host)
+        except ValueError:
+            return f"{raw!r} is not a valid IPv4 address"
+        return Host(IndicatorType.IPV4, v4.compressed, v4.compressed)
+    try:
+        ascii_host, unicode_host = _domain_labels(host)
+    except InvalidIndicator as e:
+        return str(e)
+    if len(ascii_host) > 253:
+        return f"host name longer than 253 characters: {raw!r}"
+    labels = ascii_host.split(".")
+    if len(labels) < 2:
+        return f"{raw!r} is not a domain name (no dot)"
+    tld = labels[-1]
+    if not _TLD_RE.match(tld) or (tld != "onion" and _PSL.publicsuffix(tld) is None):
+        return f"{raw!r} has no known top-level domain"
+    return Host(IndicatorType.DOMAIN, ascii_host, unicode_host)
+
+
+def canonical_host(raw: str) -> Host:
+    """A URL host as a domain (A-label, lower-case, no trailing dot) or an IPv4/IPv6 address."""
+    result = _host(raw)
+    if isinstance(result, str):
+        raise InvalidIndicator(result)
+    return result
+
+
+def registered_domain(domain: str) -> str | None:
+    """The registrable domain of an A-label domain (PSL incl. private section), None if the
+    domain is itself a public suffix."""
+    if domain.endswith(".onion"):
+        return ".".join(domain.split(".")[-2:])
+    result: str | None = _PSL.privatesuffix(domain)
+    return result
+
+
+def _strip_www(domain: str) -> str:
+    # "www.example.com" -> "example.com", but never down to a public suffix ("www.co.kr").
+    if domain.startswith("www.") and registered_domain(domain[4:]) is not None:
+        return domain[4:]
+    return domain
+
+
+def domain_indicators(host: Host) -> list[Indicator]:
+    """What a host yields: an IP indicator, or the domain (leading www. dropped) and, when
+    different, its registered domain."""
+    if host.kind is not IndicatorType.DOMAIN:
+        return [Indicator(host.kind, host.value, host.display)]
+    value = _strip_www(host.value)
+    display = host.display[4:] if value != host.value else host.display
+    out = [Indicator(IndicatorType.DOMAIN, value, display)]
+    reg = registered_domain(value)
+    if reg is not None and reg != value:
+        out.append(Indicator(IndicatorType.DOMAIN, reg, _display_of(reg)))
+    return out
+
+
+def _display_of(ascii_domain: str) -> str:
+    if "xn--" not in ascii_domain:
+        return ascii_domain
+    try:
+        return idna.decode(ascii_domain)
+    except idna.IDNAError:
+        return ascii_domain
+
+
+def canonical_domain(raw: str) -> Indicator:
+    """A domain (or a URL, whose host is taken): A-label, lower-case, leading www. dropped."""
+    text = refang(fold_fullwidth(raw).strip())
+    if "/" in text or "@" in text or _SCHEME_RE.match(text):
+        parsed = parse_url(text)
+        host = parsed.host
+    else:
+        host = canonical_host(text)
+    if host.kind is not IndicatorType.DOMAIN:
+        raise InvalidIndicator(f"{raw!r} is an IP address, not a domain")
+    return domain_indicators(host)[0]
+
+
+def canonical_ip(kind: IndicatorType, raw: str) -> Indicator:
+    host = canonical_host(refang(fold_fullwidth(raw).strip()))
+    if host.kind is not kind:
+        raise InvalidIndicator(f"{raw!r} is not an {kind.value.upper()} address")
+    return Indicator(kind, host.value, host.display)
+
+
+# --- URLs ------------------------------------------------------------------------------------
+
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*)://")
+# "mailto:", "javascript:", "tg:" ... (a host:port has a dot before the colon or digits after it)
+_OTHER_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+\-]*):(?![0-9])")
+_SCHEMES = {"http": 80, "https": 443, "ftp": 21}
+_SPACE_RE = re.compile(r"\s")
+_PCT_RE = re.compile(r"%[0-9a-fA-F]{2}")
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
+
+# A URL as written, for free-text extraction later (refang first).
+URL_RE = re.compile(r"\b(?:https?|ftp)://[^\s<>\"']+", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedUrl:
+    url: str  # canonical
+    display: str  # with the Unicode host
+    host: Host
+    bare: bool  # written as a bare host ("example.com", "example.com/"): no scheme, path, query
+
+
+def _encode(part: str, safe: str) -> str:
+    encoded = quote(part, safe=safe, encoding="utf-8", errors="strict")
+    return _PCT_RE.sub(lambda m: m.group().upper(), encoded)
+
+
+@lru_cache(maxsize=1 << 16)
+def _url(raw: str) -> ParsedUrl | str:
+    text = refang(fold_fullwidth(raw).strip())
+    if not text:
+        return "empty URL"
+    m = _SCHEME_RE.match(text)
+    had_scheme = m is not None
+    if m is None and (other := _OTHER_SCHEME_RE.match(text)) is not None:
+        return f"unsupported URL scheme {other.group(1).lower()!r}"
+    if m is None:
+        if text.startswith("//"):
+            text = text[2:]
+        scheme, rest = "http", text
+    else:
+        scheme, rest = m.group(1).lower(), text[m.end() :]
+    if scheme not in _SCHEMES:
+        return f"unsupported URL scheme {scheme!r}"
+    rest, _, _fragment = rest.partition("#")
+    cut = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
+    authority, tail = rest[:cut], rest[cut:]
+    path, qmark, query = tail.partition("?")
+    userinfo, at, hostport = authority.rpartition("@")
+    port: int | None = None
+    if hostport.startswith("["):
+        end = hostport.find("]")
+        if end < 0:
+            return f"unclosed IPv6 bracket in {raw!r}"
+        host_text, port_text = hostport[: end + 1], hostport[end + 1 :]
+        if port_text and not port_text.startswith(":"):
+            return f"junk after IPv6 address in {raw!r}"
+        port_text = port_text[1:]
+    else:
+        host_text, colon, port_text = hostport.rpartition(":")
+        if not colon:
+            host_text, port_text = hostport, ""
+    if port_text:
+        if not port_text.isascii() or not port_text.isdigit() or int(port_text) > 65535:
+            return f"invalid port {port_text!r} in {raw!r}"
+        port = int(port_text)
+    if _SPACE_RE.search(authority):
+        return f"space in the host part of {raw!r}"
+    host = _host(host_text)
+    if isinstance(host, str):
+        return host
+    if port == _SCHEMES[scheme]:
+        port = None
+    bare = not had_scheme and not at and port is None and path in ("", "/") and not qmark
+    path = _encode(path or "/", _PATH_SAFE)
+    query = _encode(query, _QUERY_SAFE)
+    userpart = f"{userinfo}@" if at else ""
+    portpart = f":{port}" if port is not None else ""
+    querypart = f"?{query}" if query else ""
+    hostpart = f"[{host.value}]" if host.kind is IndicatorType.IPV6 else host.value
+    shown = f"[{host.display}]" if host.kind is IndicatorType.IPV6 else host.display
+    url = f"{scheme}://{userpart}{hostpart}{portpart}{path}{querypart}"
+    display = f"{scheme}://{userpart}{shown}{portpart}{path}{querypart}"
+    return ParsedUrl(url, display, host, bare)
+
+
+def parse_url(raw: str) -> ParsedUrl:
+    result = _url(raw)
+    if isinstance(result, str):
+        raise InvalidIndicator(result)
+    return result
+
+
+def canonical_url(raw: str) -> Indicator:
+    """Refanged URL, lower-case scheme and A-label host, default port and fragment dropped;
+    a value without scheme gets http://."""
+    parsed = parse_url(raw)
+    return Indicator(IndicatorType.URL, parsed.url, parsed.display)
+
+
+def url_field(raw: str) -> list[Indicator]:
+    """A value of the urls column: [url, host indicator(s)]; a bare host gives only the latter."""
+    parsed = parse_url(raw)
+    hosts = domain_indicators(parsed.host)
+    if parsed.bare:
+        return hosts
+    return [Indicator(IndicatorType.URL, parsed.url, parsed.display), *hosts]
+
+
+# --- e-mail ----------------------------------------------------------------------------------
+
+_LOCAL_RE = re.compile(r"^[^\s@\"(),:;<>\[\\\]]{1,64}$")
+# For free-text extraction later (refang_email first).
+EMAIL_RE = re.compile(r"[^\s@<>()\[\]\"',;:]+@[^\s@<>()\[\]\"',;:]+\.[^\s@<>()\[\]\"',;:]+")
+
+
+def canonical_email(raw: str) -> Indicator:
+    """Lower-case address with the domain in A-label; refangs [@], (at), [.] and friends."""
+    text = refang_email(unicodedata.normalize("NFC", fold_fullwidth(raw).strip()))
+    if text[:7].lower() == "mailto:":
+        text = text[7:]
+    text = text.strip().strip("<>").strip()
+    local, at, domain = text.rpartition("@")
+    if not at or not local:
+        return _bad_email(raw, "no local part and domain")
+    local = local.lower()
+    if not _LOCAL_RE.match(local) or local.startswith(".") or local.endswith(".") or ".." in local:
+        return _bad_email(raw, "invalid local part")
+    host = _host(domain)
+    if isinstance(host, str):
+        return _bad_email(raw, host)
+    if host.kind is not IndicatorType.DOMAIN:
+        return _bad_email(raw, "the domain is an IP address")
+    return Indicator(IndicatorType.EMAIL, f"{local}@{host.value}", f"{local}@{host.display}")
+
+
+def _bad_email(raw: str, why: str) -> Indicator:
+    raise InvalidIndicator(f"{raw!r} is not an e-mail address: {why}")
