@@ -11,7 +11,6 @@ from rich.console import Console
 
 from scamlink.cli.progress import progress_bar
 from scamlink.config import load_settings
-from scamlink.demo import generate as generate_world
 from scamlink.demo.load import NotAWorld, load_world, world_files
 from scamlink.store.database import open_store
 from scamlink.store.stats import total_reports
@@ -29,6 +28,8 @@ def generate(
     ] = False,
 ) -> None:
     """Write reports-<AGENCY>.csv per agency and truth.csv."""
+    from scamlink.demo import generate as generate_world  # heavy: narrative tables
+
     with progress_bar("generating reports", reports) as advance:
         summary = generate_world(
             out, reports, seed, profile="noisy" if noisy else "default", progress=advance

@@ -153,7 +153,9 @@ def _parse_row(line: int, row: dict[str, str | None], agency: Agency) -> ParsedR
                 if key not in seen:
                     seen.add(key)
                     sightings.append(Sighting(indicator, role))
-    assert received_at is not None and scam_type is not None and tlp is not None
+    assert received_at is not None
+    assert scam_type is not None
+    assert tlp is not None
     report = Report(
         agency=agency.code,
         external_id=external_id,

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from scamlink.interop.report_csv import FieldProblem, ParsedRow, read_reports
 from scamlink.reports.model import Report
 from scamlink.sharing.agencies import Agency
-from scamlink.store.reports import store_reports
+from scamlink.store.reports import ReportWriter
 
 BATCH_SIZE = 1000
 
@@ -38,10 +38,10 @@ def import_csv(
 ) -> ImportSummary:
     """Store every valid row; each committed batch is durable before progress reports it."""
     summary = ImportSummary()
+    writer = ReportWriter(engine)
     with path.open(encoding="utf-8-sig", newline="") as stream:
         for batch in _batches(read_reports(stream, agency), summary):
-            with engine.begin() as conn:
-                result = store_reports(conn, batch)
+            result = writer.store(batch)
             summary.stored += result.stored
             summary.duplicates += result.duplicates
             if progress:

@@ -11,14 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Insert, select, tuple_
+from sqlalchemy import Connection, Engine, Insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from scamlink.reports.model import Report
 from scamlink.store.schema import indicators, reports, sightings
 
+IndicatorKey = tuple[str, str]  # (type, canonical value)
+
 # Bound parameters per statement stay well below SQLite's limit of 32,766.
-_CHUNK = 2000
+_LOOKUP_CHUNK = 900
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,45 +29,67 @@ class BatchResult:
     duplicates: int
 
 
+class ReportWriter:
+    """Stores batches, each in its own transaction, remembering indicator ids between them.
+
+    Campaigns reuse their numbers, wallets and accounts, so most indicators of a bulk import
+    were already seen in an earlier batch; the memory of their ids saves a lookup each. Ids
+    enter the memory only after their batch committed, so a rolled-back batch leaves none.
+    """
+
+    def __init__(self, engine: Engine, *, remember: int = 1_000_000) -> None:
+        self._engine = engine
+        self._remember = remember
+        self._known: dict[IndicatorKey, int] = {}
+
+    def store(self, batch: Sequence[Report]) -> BatchResult:
+        with self._engine.begin() as conn:
+            result, new_ids = _store(conn, batch, self._known)
+        if len(self._known) + len(new_ids) > self._remember:
+            self._known.clear()
+        self._known.update(new_ids)
+        return result
+
+
 def store_reports(conn: Connection, batch: Sequence[Report]) -> BatchResult:
     """Store a batch inside the caller's transaction."""
-    if not batch:
-        return BatchResult(0, 0)
+    return _store(conn, batch, {})[0]
+
+
+def _store(
+    conn: Connection, batch: Sequence[Report], known: dict[IndicatorKey, int]
+) -> tuple[BatchResult, dict[IndicatorKey, int]]:
     unique: dict[tuple[str, str], Report] = {}
     for report in batch:
         unique.setdefault((report.agency, report.external_id), report)
-    existing = _existing_keys(conn, list(unique))
-    fresh = [r for key, r in unique.items() if key not in existing]
-    if not fresh:
-        return BatchResult(0, len(batch))
-    report_ids = _insert_reports(conn, fresh)
-    indicator_ids = _indicator_ids(conn, fresh)
+    if not unique:
+        return BatchResult(0, len(batch)), {}
+    report_ids = _insert_reports(conn, list(unique.values()))
+    fresh = [r for key, r in unique.items() if key in report_ids]
+    indicator_ids = _indicator_ids(conn, fresh, known)
     rows = [
-        {
-            "report_id": report_ids[(r.agency, r.external_id)],
-            "indicator_id": indicator_ids[(s.indicator.type.value, s.indicator.value)],
-            "role": s.role.value,
-        }
+        (
+            report_ids[(r.agency, r.external_id)],
+            indicator_ids[(s.indicator.type.value, s.indicator.value)],
+            s.role.value,
+        )
         for r in fresh
         for s in r.sightings
     ]
-    if rows:
-        conn.execute(sightings.insert(), rows)
-    return BatchResult(len(fresh), len(batch) - len(fresh))
+    _insert_sightings(conn, rows)
+    new_ids = {k: v for k, v in indicator_ids.items() if k not in known}
+    return BatchResult(len(fresh), len(batch) - len(fresh)), new_ids
 
 
-def _existing_keys(conn: Connection, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
-    found: set[tuple[str, str]] = set()
-    for start in range(0, len(keys), _CHUNK // 2):
-        chunk = keys[start : start + _CHUNK // 2]
-        query = select(reports.c.agency, reports.c.external_id).where(
-            tuple_(reports.c.agency, reports.c.external_id).in_(chunk)
-        )
-        found.update((row.agency, row.external_id) for row in conn.execute(query))
-    return found
+def _insert(conn: Connection, table: Any, conflict_on: list[str]) -> Insert:
+    """INSERT that skips rows whose unique key exists (both backends speak ON CONFLICT)."""
+    dialect: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement: Insert = dialect.insert(table).on_conflict_do_nothing(index_elements=conflict_on)
+    return statement
 
 
-def _insert_reports(conn: Connection, fresh: list[Report]) -> dict[tuple[str, str], int]:
+def _insert_reports(conn: Connection, batch: list[Report]) -> dict[tuple[str, str], int]:
+    """Insert the reports that are new; returns their ids (existing ones are left out)."""
     rows = [
         {
             "agency": r.agency,
@@ -80,41 +104,58 @@ def _insert_reports(conn: Connection, fresh: list[Report]) -> dict[tuple[str, st
             "narrative": r.narrative,
             "tlp": r.tlp.value,
         }
-        for r in fresh
+        for r in batch
     ]
-    statement = reports.insert().returning(
-        reports.c.id, reports.c.agency, reports.c.external_id, sort_by_parameter_order=True
+    statement = _insert(conn, reports, ["agency", "external_id"]).returning(
+        reports.c.id, reports.c.agency, reports.c.external_id
     )
-    result = conn.execute(statement, rows)
-    return {(row.agency, row.external_id): row.id for row in result}
+    return {(row.agency, row.external_id): row.id for row in conn.execute(statement, rows)}
 
 
-def _indicator_ids(conn: Connection, fresh: list[Report]) -> dict[tuple[str, str], int]:
-    wanted: dict[tuple[str, str], str] = {}
-    for report in fresh:
+def _indicator_ids(
+    conn: Connection, batch: list[Report], known: dict[IndicatorKey, int]
+) -> dict[IndicatorKey, int]:
+    wanted: dict[IndicatorKey, str] = {}
+    for report in batch:
         for s in report.sightings:
             wanted.setdefault((s.indicator.type.value, s.indicator.value), s.indicator.display)
-    if not wanted:
-        return {}
-    keys = list(wanted)
-    conn.execute(
-        _insert_ignoring_conflicts(conn),
-        [{"type": t, "value": v, "display": wanted[(t, v)]} for t, v in keys],
+    ids = {key: known[key] for key in wanted if key in known}
+    unknown = [key for key in wanted if key not in ids]
+    if not unknown:
+        return ids
+    statement = _insert(conn, indicators, ["type", "value"]).returning(
+        indicators.c.id, indicators.c.type, indicators.c.value
     )
-    ids: dict[tuple[str, str], int] = {}
-    for start in range(0, len(keys), _CHUNK // 2):
-        chunk = keys[start : start + _CHUNK // 2]
+    created = conn.execute(
+        statement, [{"type": t, "value": v, "display": wanted[(t, v)]} for t, v in unknown]
+    )
+    ids.update({(row.type, row.value): row.id for row in created})
+    # Rows that existed before this batch return nothing from the insert: look them up.
+    existing = [key for key in unknown if key not in ids]
+    for start in range(0, len(existing), _LOOKUP_CHUNK):
+        chunk = existing[start : start + _LOOKUP_CHUNK]
+        values = sorted({value for _, value in chunk})
         query = select(indicators.c.id, indicators.c.type, indicators.c.value).where(
-            tuple_(indicators.c.type, indicators.c.value).in_(chunk)
+            indicators.c.value.in_(values)
         )
         ids.update({(row.type, row.value): row.id for row in conn.execute(query)})
     return ids
 
 
-def _insert_ignoring_conflicts(conn: Connection) -> Insert:
-    insert: Any = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement: Insert = insert(indicators).on_conflict_do_nothing(
-        index_elements=["type", "value"]
+def _insert_sightings(conn: Connection, rows: list[tuple[int, int, str]]) -> None:
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        # COPY is the bulk path of PostgreSQL; it runs inside the same transaction.
+        driver: Any = conn.connection.driver_connection
+        with (
+            driver.cursor() as cursor,
+            cursor.copy("COPY sightings (report_id, indicator_id, role) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    conn.execute(
+        sightings.insert(),
+        [{"report_id": r, "indicator_id": i, "role": role} for r, i, role in rows],
     )
-    return statement
-
