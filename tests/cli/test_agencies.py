@@ -22,7 +22,8 @@ def test_agencies_add_then_list(invoke: Invoke) -> None:
 
 def test_adding_an_existing_code_is_refused(invoke: Invoke) -> None:
     result = invoke("agencies", "add", "KNPA", "--name", "x", "--country", "KR")
-    assert result.exit_code != 0
+    assert result.exit_code == 2
+    assert "error: agency KNPA already exists" in result.output
 
 
 def test_bad_country_is_named(invoke: Invoke) -> None:

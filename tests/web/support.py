@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from httpx2 import Cookies
 from sqlalchemy import Engine
 
 from scamlink.config import Settings
@@ -48,10 +49,11 @@ def disable_user(engine: Engine, user_id: int) -> None:
         conn.execute(users.update().where(users.c.id == user_id).values(disabled=True))
 
 
-def client_for(app: FastAPI, cookies: dict[str, str] | None = None) -> TestClient:
+def client_for(app: FastAPI, cookies: Cookies | dict[str, str] | None = None) -> TestClient:
+    """A client that does not follow redirects, holding a copy of `cookies`."""
     client = TestClient(app, follow_redirects=False)
-    for name, value in (cookies or {}).items():
-        client.cookies.set(name, value)
+    if cookies:
+        client.cookies.update(Cookies(cookies))
     return client
 
 

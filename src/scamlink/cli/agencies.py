@@ -11,7 +11,7 @@ from rich.table import Table
 from scamlink.config import load_settings
 from scamlink.sharing.agencies import Agency
 from scamlink.store import agencies as agency_rows
-from scamlink.store.database import open_store
+from scamlink.store.database import opened_store
 
 app = typer.Typer(help="Member agencies.", invoke_without_command=True)
 
@@ -21,10 +21,8 @@ def agencies(ctx: typer.Context) -> None:
     """List the agencies (with no subcommand)."""
     if ctx.invoked_subcommand is not None:
         return
-    engine = open_store(load_settings())
-    with engine.connect() as conn:
+    with opened_store(load_settings()) as engine, engine.connect() as conn:
         rows = agency_rows.list_agencies(conn)
-    engine.dispose()
     table = Table("code", "name", "country", "languages")
     for a in rows:
         table.add_row(a.code, a.name, a.country, " ".join(a.languages))
@@ -48,8 +46,6 @@ def add(
     if len(country) != 2 or not country.isalpha():
         raise typer.BadParameter("expected an ISO 3166-1 alpha-2 code", param_hint="--country")
     langs = tuple(lang.strip() for lang in languages.split(",") if lang.strip())
-    engine = open_store(load_settings())
-    with engine.begin() as conn:
+    with opened_store(load_settings()) as engine, engine.begin() as conn:
         agency_rows.add_agency(conn, Agency(code, name.strip(), country, langs))
-    engine.dispose()
     Console().print(f"added agency {code}")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import typer
 
 from scamlink.cli import agencies, db, demo, serve
+from scamlink.cli.errors import TranslatingGroup
 
 app = typer.Typer(
     name="scamlink",
+    cls=TranslatingGroup,
     help="Link scam reports across Korea and ASEAN.",
     no_args_is_help=True,
     add_completion=False,

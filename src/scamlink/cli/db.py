@@ -6,7 +6,7 @@ import typer
 from rich.console import Console
 
 from scamlink.config import load_settings
-from scamlink.store.database import open_store
+from scamlink.store.database import opened_store
 from scamlink.store.migrate import upgrade as migrate_upgrade
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -15,9 +15,6 @@ app = typer.Typer(help="Database schema.", no_args_is_help=True)
 @app.command()
 def upgrade() -> None:
     """Create or migrate the database to the newest schema and add reference agencies."""
-    engine = open_store(load_settings(), require_current=False)
-    try:
+    with opened_store(load_settings(), require_current=False) as engine:
         revision = migrate_upgrade(engine)
-    finally:
-        engine.dispose()
     Console().print(f"database at revision {revision}")

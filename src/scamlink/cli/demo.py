@@ -11,8 +11,8 @@ from rich.console import Console
 
 from scamlink.cli.progress import progress_bar
 from scamlink.config import load_settings
-from scamlink.demo.load import NotAWorld, load_world, world_files
-from scamlink.store.database import open_store
+from scamlink.demo.load import load_world, world_files
+from scamlink.store.database import opened_store
 from scamlink.store.stats import total_reports
 
 app = typer.Typer(help="The synthetic training world.", no_args_is_help=True)
@@ -50,22 +50,16 @@ def load(
 ) -> None:
     """Store a generated world (idempotent: loading twice stores nothing twice)."""
     console = Console(stderr=as_json)
-    engine = open_store(load_settings())
-    try:
+    with opened_store(load_settings()) as engine:
         if if_empty:
             with engine.connect() as conn:
                 existing = total_reports(conn)
             if existing:
                 console.print(f"database already holds {existing} reports; not loading")
                 return
-        try:
-            total = sum(_count_rows(path) for _, path in world_files(world))
-        except NotAWorld as exc:
-            raise typer.BadParameter(str(exc), param_hint="WORLD") from None
+        total = sum(_count_rows(path) for _, path in world_files(world))
         with progress_bar("loading reports", total) as advance:
             summary = load_world(engine, world, advance)
-    finally:
-        engine.dispose()
     result = {
         "stored": summary.stored,
         "duplicates": summary.duplicates,

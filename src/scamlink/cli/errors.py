@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
 from scamlink.config import ConfigError
+from scamlink.demo.load import NotAWorld
+from scamlink.sharing.accounts import WeakPassword
 from scamlink.store.agencies import AgencyExists
 from scamlink.store.engine import StoreUnavailable
 from scamlink.store.users import UserExists
 
-UserFacingErrors = (ConfigError, StoreUnavailable, AgencyExists, UserExists)
+USER_FACING_ERRORS = (
+    ConfigError,
+    StoreUnavailable,
+    AgencyExists,
+    UserExists,
+    WeakPassword,
+    NotAWorld,
+)
+
+
+class TranslatingGroup(TyperGroup):
+    """The root command group: turns known errors into `error: …` and exit code 2."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except USER_FACING_ERRORS as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None

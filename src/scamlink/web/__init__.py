@@ -1,0 +1,1 @@
+"""The web shell: HTML pages (Jinja2 + HTMX) and the JSON API, over the store and the policy."""

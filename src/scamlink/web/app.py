@@ -1,0 +1,75 @@
+"""The application factory: routes, middleware and error handlers in one place."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.middleware.sessions import SessionMiddleware
+
+from scamlink import __version__
+from scamlink.config import Settings
+from scamlink.store.migrate import head_revision
+from scamlink.web import api, auth, pages
+from scamlink.web.api import API_V1
+from scamlink.web.csrf import require_csrf_token
+from scamlink.web.errors import install_error_handlers
+from scamlink.web.i18n import LocaleMiddleware
+from scamlink.web.rendering import build_environment
+from scamlink.web.security import SecurityHeadersMiddleware
+from scamlink.web.state import WebState
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def session_key(secret_key: str) -> str:
+    """A key for session cookies only, derived from the installation's secret."""
+    return hmac.new(secret_key.encode(), b"scamlink.web.session", hashlib.sha256).hexdigest()
+
+
+def create_app(settings: Settings, engine: Engine, *, secure_cookies: bool = True) -> FastAPI:
+    """The web application over an open store.
+
+    `secure_cookies=False` drops the cookies' Secure flag, for test clients that speak plain
+    HTTP to a host other than localhost; browsers accept Secure cookies from http://localhost
+    and http://127.0.0.1.
+    """
+    app = FastAPI(
+        title="scamlink",
+        version=__version__,
+        description="Scam reports shared by Korea and ASEAN police forces.",
+        openapi_url=f"{API_V1}/openapi.json",
+        # The interactive docs pages load their scripts from a CDN: the JSON document only.
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+        dependencies=[Depends(require_csrf_token)],
+    )
+    app.state.web = WebState(
+        settings=settings,
+        engine=engine,
+        templates=build_environment(),
+        schema_revision=head_revision(),
+        secure_cookies=secure_cookies,
+    )
+    app.include_router(api.router)
+    app.include_router(auth.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_error_handlers(app)
+    # The last added runs first: headers wrap everything, then the session, then the locale.
+    app.add_middleware(LocaleMiddleware, secure_cookies=secure_cookies)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_key(settings.secret_key),
+        session_cookie=auth.SESSION_COOKIE,
+        max_age=auth.SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=secure_cookies,
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app

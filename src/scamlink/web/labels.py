@@ -1,0 +1,43 @@
+"""Names shown for roles and for the reference agencies, marked for translation.
+
+The store keeps each agency's name in English (the name the agencies use with each other);
+the interface shows the reference agencies under their name in the reader's language. An
+agency added later, or renamed, is shown under its stored name.
+"""
+
+from __future__ import annotations
+
+from scamlink.sharing.roles import Role
+from scamlink.web.i18n import N_
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.ADMIN: N_("Administrator"),
+    Role.ANALYST: N_("Analyst"),
+    Role.INVESTIGATOR: N_("Investigator"),
+    Role.DESK_OFFICER: N_("Desk officer"),
+    Role.PARTNER: N_("Partner"),
+}
+
+# Keyed by agency code; the values are the English names of sharing.agencies.REFERENCE_AGENCIES
+# (a test keeps the two in step).
+AGENCY_NAMES: dict[str, str] = {
+    "KNPA": N_("Korean National Police Agency"),
+    "CNP": N_("Cambodian National Police"),
+    "RTP": N_("Royal Thai Police"),
+    "MPS": N_("Ministry of Public Security, Viet Nam"),
+    "POLRI": N_("Indonesian National Police"),
+    "PNP": N_("Philippine National Police"),
+    "PDRM": N_("Royal Malaysia Police"),
+    "SPF": N_("Singapore Police Force"),
+    "LPF": N_("Lao People's Security Force"),
+    "MPF": N_("Myanmar Police Force"),
+    "RBPF": N_("Royal Brunei Police Force"),
+    "ASEANAPOL": N_("ASEANAPOL Secretariat"),
+    "KDESK": N_("Korea Desk, Phnom Penh (KNPA officers with CNP)"),
+}
+
+
+def agency_msgid(code: str, stored_name: str) -> str | None:
+    """The message id to translate for this agency, or None to show the stored name as is."""
+    reference = AGENCY_NAMES.get(code)
+    return reference if reference == stored_name else None

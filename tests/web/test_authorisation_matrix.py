@@ -1,0 +1,154 @@
+"""Who may call what: every route of the application, for every kind of viewer.
+
+PROJECT RULE: every route gets a row here. `test_every_route_has_a_row` enumerates the routes of
+the application and fails for a route without a row (and for a row without a route).
+
+Unsafe methods are sent with the session's CSRF token (and the form fields in `form`); each is
+also sent without it, which must be refused with 403 for everyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+from httpx2 import Cookies
+from sqlalchemy import Engine, create_engine
+from starlette.routing import Mount, Route
+
+from scamlink.sharing.roles import Role
+from scamlink.web.app import create_app
+from tests.web.support import (
+    add_user,
+    client_for,
+    csrf_from,
+    disable_user,
+    settings_in,
+    sign_in,
+)
+
+ANONYMOUS = "anonymous"
+DISABLED = "disabled user"
+
+# Viewer → (e-mail, agency, role) of the account it signs in with.
+ACCOUNTS: dict[str, tuple[str, str, Role]] = {
+    "KNPA analyst": ("analyst@knpa.test", "KNPA", Role.ANALYST),
+    "RTP analyst": ("analyst@rtp.test", "RTP", Role.ANALYST),
+    "KNPA investigator": ("investigator@knpa.test", "KNPA", Role.INVESTIGATOR),
+    "KNPA admin": ("admin@knpa.test", "KNPA", Role.ADMIN),
+    "partner": ("partner@bank.test", "KNPA", Role.PARTNER),
+    "desk officer": ("desk@kdesk.test", "KDESK", Role.DESK_OFFICER),
+    DISABLED: ("disabled@knpa.test", "KNPA", Role.ANALYST),
+}
+SIGNED_IN = [name for name in ACCOUNTS if name != DISABLED]
+VIEWERS = [ANONYMOUS, *ACCOUNTS]
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(VIEWERS, status)
+
+
+def signed_in(status: int, otherwise: int) -> dict[str, int]:
+    """`status` for signed-in users, `otherwise` for the public and disabled accounts."""
+    return {name: status if name in SIGNED_IN else otherwise for name in VIEWERS}
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    route: str  # the route's path as the application declares it
+    expected: dict[str, int]
+    url: str = ""  # what to request, when it differs from `route` (mounts, path parameters)
+    form: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.method, self.route)
+
+
+WRONG_CREDENTIALS = {"email": "nobody@example.test", "password": "not the password"}
+
+MATRIX: list[Row] = [
+    Row("GET", "/healthz", everyone(200)),
+    Row("GET", "/api/v1/openapi.json", everyone(200)),
+    Row("GET", "/api/v1/agencies", everyone(200)),
+    Row("GET", "/api/v1/stats/agencies", signed_in(200, 401)),
+    Row("GET", "/", everyone(200)),
+    # Signed-in users are sent to the dashboard.
+    Row("GET", "/login", signed_in(303, 200)),
+    Row("POST", "/login", everyone(400), form=WRONG_CREDENTIALS),
+    Row("POST", "/logout", everyone(303)),
+    Row("GET", "/static", everyone(200), url="/static/scamlink.css"),
+]
+
+
+def _declared(app: FastAPI) -> set[tuple[str, str]]:
+    declared: set[tuple[str, str]] = set()
+    # Included routers are not flattened into app.routes: walk their effective routes.
+    for context in iter_route_contexts(app.routes):
+        route, path = context.original_route, context.path
+        assert path is not None, f"route without a path: {route!r}"
+        if isinstance(route, Mount):
+            declared.add(("GET", path))
+        elif isinstance(route, APIRoute | Route) and context.methods:
+            declared.update((method, path) for method in context.methods - {"HEAD"})
+        else:
+            raise AssertionError(f"unknown kind of route: {route!r}")
+    return declared
+
+
+def test_every_route_has_a_row(tmp_path: Path) -> None:
+    engine = create_engine("sqlite://")
+    app = create_app(settings_in(tmp_path), engine, secure_cookies=False)
+    engine.dispose()
+    rows = [row.key for row in MATRIX]
+    assert len(rows) == len(set(rows)), "a route has two rows"
+    declared = _declared(app)
+    missing = sorted(declared - set(rows))
+    stale = sorted(set(rows) - declared)
+    assert not missing, f"routes without a row in the authorisation matrix: {missing}"
+    assert not stale, f"rows for routes the application does not have: {stale}"
+
+
+def test_every_row_names_every_viewer() -> None:
+    for row in MATRIX:
+        assert set(row.expected) == set(VIEWERS), row.key
+
+
+def _cookies_of(app: FastAPI, engine: Engine, viewer: str) -> Cookies:
+    if viewer == ANONYMOUS:
+        return Cookies()
+    email, agency, role = ACCOUNTS[viewer]
+    user_id = add_user(engine, email, agency, role)
+    client = client_for(app)
+    sign_in(client, email)
+    if viewer == DISABLED:
+        disable_user(engine, user_id)
+    return Cookies(client.cookies)
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_authorisation_matrix(app: FastAPI, engine: Engine, viewer: str) -> None:
+    cookies = _cookies_of(app, engine, viewer)
+    wrong: list[str] = []
+    for row in MATRIX:
+        url = row.url or row.route
+        client = client_for(app, cookies)
+        if row.method in UNSAFE:
+            token = csrf_from(client)
+            refused = client.request(row.method, url, data=row.form)
+            if refused.status_code != 403:
+                wrong.append(f"{row.method} {url} without CSRF token: {refused.status_code}")
+            client = client_for(app, Cookies(client.cookies))
+            response = client.request(row.method, url, data={**row.form, "csrf_token": token})
+        else:
+            response = client.request(row.method, url)
+        if response.status_code != row.expected[viewer]:
+            wrong.append(
+                f"{row.method} {url}: {response.status_code}, expected {row.expected[viewer]}"
+            )
+    assert not wrong, f"as {viewer}:\n" + "\n".join(wrong)
