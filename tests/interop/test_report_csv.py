@@ -109,10 +109,18 @@ def test_a_bad_field_rejects_the_row_naming_line_and_column(
     assert str(bad.problems[0]).startswith(f"line 3, column {column}:")
 
 
-def test_an_amount_needs_a_currency() -> None:
-    parsed = _only(list(read_reports(_csv(_row(loss_currency="")), KNPA)))
+@pytest.mark.parametrize("currency", ["", "XYZ", "WON"])
+def test_an_amount_needs_a_known_currency(currency: str) -> None:
+    parsed = _only(list(read_reports(_csv(_row(loss_currency=currency)), KNPA)))
     assert parsed.report is None
     assert parsed.problems[0].column == "loss_currency"
+
+
+@pytest.mark.parametrize("currency", ["usdt", "KHR", "LAK", "MMK", "BND"])
+def test_crypto_tickers_and_the_region_currencies_are_accepted(currency: str) -> None:
+    parsed = _only(list(read_reports(_csv(_row(loss_currency=currency)), KNPA)))
+    assert parsed.report is not None
+    assert parsed.report.loss_currency == currency.upper()
 
 
 def test_an_invalid_indicator_value_is_left_out_and_named() -> None:

@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TextIO
 
+from babel.numbers import list_currencies
+
 from scamlink.indicators import FieldKind, InvalidIndicator, parse_field
 from scamlink.reports.model import Report, ScamType, Sighting, SightingRole
 from scamlink.sharing.agencies import Agency
@@ -47,6 +49,9 @@ INDICATOR_COLUMNS: dict[str, tuple[FieldKind, SightingRole]] = {
 }
 
 VALUE_SEPARATOR = ";"
+# Victims lose stablecoins and coins too; these tickers stand beside ISO 4217's codes.
+CRYPTO_CURRENCIES = frozenset({"USDT", "USDC", "BTC", "ETH", "TRX"})
+CURRENCIES = frozenset(list_currencies()) | CRYPTO_CURRENCIES
 REQUIRED = ("external_id", "received_at", "victim_country", "scam_type", "tlp")
 
 
@@ -133,8 +138,12 @@ def _parse_row(line: int, row: dict[str, str | None], agency: Agency) -> ParsedR
                 raise InvalidOperation
         except InvalidOperation:
             fail("loss_amount", f"not a non-negative decimal: {text('loss_amount')!r}")
-        if loss_currency is None or len(loss_currency) != 3 or not loss_currency.isalpha():
-            fail("loss_currency", f"an amount needs an ISO 4217 code, got {loss_currency!r}")
+        if loss_currency not in CURRENCIES:
+            fail(
+                "loss_currency",
+                f"an amount needs an ISO 4217 code or one of {', '.join(sorted(CRYPTO_CURRENCIES))}"
+                f", got {loss_currency!r}",
+            )
     if problems:
         return ParsedRow(line, None, tuple(problems))
 

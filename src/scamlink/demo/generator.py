@@ -1,0 +1,441 @@
+"""The streaming writer: one pass over time, one row at a time, into one CSV file per agency.
+
+Memory holds the world's schedule (a few floats per campaign), a bounded cache of campaign pools
+and the second reports of victims who report twice (due within days). Nothing grows with the
+number of reports, so ten million rows cost what ten thousand do.
+"""
+
+from __future__ import annotations
+
+import csv
+import heapq
+from bisect import bisect
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import accumulate
+from pathlib import Path
+from typing import Literal, TextIO, TypeVar
+
+from scamlink.demo import benign
+from scamlink.demo.countries import COUNTRIES, Country
+from scamlink.demo.money import Amount, draw, spoken
+from scamlink.demo.narratives import PHRASEBOOKS
+from scamlink.demo.numbers import Phone
+from scamlink.demo.pools import Account, Handle, PoolCache, Pools, Site, TargetPools, Wallet
+from scamlink.demo.rand import FastRandom
+from scamlink.demo.scams import PROFILES, ScamProfile
+from scamlink.demo.schedule import Schedule
+from scamlink.demo.story import Story
+from scamlink.demo.world import FIRST_DAY, SPAN_DAYS, World
+from scamlink.demo.writing import Scribe
+from scamlink.interop.report_csv import COLUMNS, VALUE_SEPARATOR, write_header
+from scamlink.sharing.agencies import REPORTING_AGENCIES
+
+Profile = Literal["default", "noisy"]
+_T = TypeVar("_T")
+TRUTH_COLUMNS = ("agency", "external_id", "compound", "campaign", "victim")
+PROGRESS_EVERY = 1000
+# The order _render produces values in; rows follow COLUMNS whatever its order.
+_FIELDS = (
+    "external_id",
+    "received_at",
+    "incident_date",
+    "victim_country",
+    "language",
+    "scam_type",
+    "loss_amount",
+    "loss_currency",
+    "narrative",
+    "phones",
+    "urls",
+    "emails",
+    "wallets",
+    "bank_accounts",
+    "handles",
+    "tlp",
+)
+_ORDER = tuple(_FIELDS.index(name) for name in COLUMNS)
+_TLP = (("GREEN", 0.45), ("AMBER", 0.33), ("CLEAR", 0.08), ("AMBER+STRICT", 0.11), ("RED", 0.03))
+_TLP_NOISY = {
+    "GREEN": ("TLP:GREEN", "green", "Green"),
+    "AMBER": ("TLP:AMBER", "amber"),
+    "CLEAR": ("WHITE", "TLP:CLEAR", "clear"),
+    "AMBER+STRICT": ("TLP:AMBER+STRICT", "amber+strict"),
+    "RED": ("TLP:RED", "red"),
+}
+# Reports arrive mostly in the day and evening (local time).
+_HOURS = tuple(
+    accumulate((1, 0.6, 0.4, 0.3, 0.3, 0.5, 1, 2, 4, 6, 7, 7, 6, 6, 6, 6, 6, 5, 5, 5, 5, 4, 3, 2))
+)
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+_HISTORY_DAYS = 200  # incidents may predate the first report of the span
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationSummary:
+    total_reports: int
+    per_agency: dict[str, int]
+    campaigns: int  # campaigns with at least one report
+    compounds: int  # compounds with at least one report
+    files: tuple[Path, ...]
+
+
+@dataclass(slots=True)
+class _Incident:
+    """What happened to one victim: reported once, or twice to two agencies (or the same)."""
+
+    pools: Pools
+    target: TargetPools
+    victim: str
+    victim_country: str
+    day: int  # day of the incident (index into the calendar)
+    amount: Amount | None
+    phones: list[Phone] = field(default_factory=list)
+    sites: list[Site] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    wallets: list[Wallet] = field(default_factory=list)
+    accounts: list[Account] = field(default_factory=list)
+    handles: list[Handle] = field(default_factory=list)
+
+
+def generate(
+    out_dir: Path,
+    reports: int,
+    seed: int,
+    *,
+    profile: Profile = "default",
+    progress: Callable[[int], None] | None = None,
+) -> GenerationSummary:
+    """Write the synthetic world into `out_dir`: reports-<AGENCY>.csv for each of the eleven
+    reporting agencies, truth.csv (compound, campaign and victim of every report) and benign.csv
+    (the widely shared values that must not link reports). Same arguments, same bytes."""
+    if reports < 1:
+        raise ValueError("reports must be at least 1")
+    if profile not in ("default", "noisy"):
+        raise ValueError(f"unknown profile {profile!r} (expected 'default' or 'noisy')")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return _Run(out_dir, reports, seed, profile, progress).run()
+
+
+class _Run:
+    def __init__(
+        self,
+        out_dir: Path,
+        reports: int,
+        seed: int,
+        profile: Profile,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        self.out_dir = out_dir
+        self.total = reports
+        self.noisy = profile == "noisy"
+        self.progress = progress
+        self.world = World(reports, seed)
+        self.schedule = Schedule(self.world)
+        self.pools = PoolCache(self.world)
+        self.rng = FastRandom(f"{seed}:{profile}:reports")
+        self.scribe = Scribe(self.rng, noisy=self.noisy)
+        self.dual_rate = 0.06 if self.noisy else 0.03
+        self.repeat_rate = 0.04 if self.noisy else 0.004
+        self.benign_rate = 3.0 if self.noisy else 1.0
+        first = date.fromisoformat(FIRST_DAY) - timedelta(days=_HISTORY_DAYS)
+        self.days = tuple(
+            (first + timedelta(days=i)).isoformat() for i in range(_HISTORY_DAYS + SPAN_DAYS + 2)
+        )
+        self.tlp_cum = tuple(accumulate(w for _, w in _TLP))
+        self.sequence: dict[tuple[str, str], int] = {}
+        self.per_agency = {a.code: 0 for a in REPORTING_AGENCIES}
+        self.used_campaigns = bytearray(self.world.campaign_total)
+        self.used_compounds: dict[str, None] = {}
+        self.victims = 0
+        self.languages = {
+            code: (
+                tuple(lang for lang, _ in c.languages),
+                tuple(accumulate(w for _, w in c.languages)),
+            )
+            for code, c in COUNTRIES.items()
+        }
+
+    # --- the pass over time ----------------------------------------------------------------
+
+    def run(self) -> GenerationSummary:
+        files = {a.code: self.out_dir / f"reports-{a.code}.csv" for a in REPORTING_AGENCIES}
+        truth_path = self.out_dir / "truth.csv"
+        benign_path = self.out_dir / "benign.csv"
+        with ExitStack() as stack:
+            writers: dict[str, Callable[[list[str]], object]] = {}
+            for code, path in files.items():
+                handle = stack.enter_context(_open(path))
+                writers[code] = write_header(handle).writer.writerow
+            truth = csv.writer(stack.enter_context(_open(truth_path)), lineterminator="\n")
+            truth.writerow(TRUTH_COLUMNS)
+            pending: list[tuple[float, int, _Incident, str]] = []
+            written = 0
+            committed = 0
+            since = 0
+            rng = self.rng
+            moment = self._moment(0)
+            while written < self.total:
+                if pending and (committed >= self.total or pending[0][0] <= moment):
+                    at, _, incident, agency = heapq.heappop(pending)
+                else:
+                    incident, agency, second = self._incident(moment)
+                    at = moment
+                    committed += 1
+                    if second is not None and committed < self.total:
+                        delay = (0.3 + rng.random() * 9.7) / SPAN_DAYS
+                        when = min(moment + delay, 0.99999)
+                        heapq.heappush(pending, (when, committed, incident, second))
+                        committed += 1
+                    moment = self._moment(committed)
+                row, truth_row = self._render(incident, agency, at)
+                writers[agency](row)
+                truth.writerow(truth_row)
+                self.per_agency[agency] += 1
+                written += 1
+                since += 1
+                if since == PROGRESS_EVERY and self.progress is not None:
+                    self.progress(since)
+                    since = 0
+            if since and self.progress is not None:
+                self.progress(since)
+        with _open(benign_path) as handle:
+            out = csv.writer(handle, lineterminator="\n")
+            out.writerow(("kind", "value", "country"))
+            out.writerows(benign.listing())
+        return GenerationSummary(
+            total_reports=written,
+            per_agency=dict(self.per_agency),
+            campaigns=sum(self.used_campaigns),
+            compounds=len(self.used_compounds),
+            files=(*files.values(), truth_path, benign_path),
+        )
+
+    def _moment(self, index: int) -> float:
+        """When report `index` arrives (fraction of the span): reports grow over the years."""
+        return min(float(((index + self.rng.random()) / self.total) ** (1 / 1.3)), 0.99999)
+
+    # --- what happened ---------------------------------------------------------------------
+
+    def _incident(self, moment: float) -> tuple[_Incident, str, str | None]:
+        rng = self.rng
+        c = self.schedule.pick(moment, rng.random())
+        pools = self.pools(c)
+        campaign = pools.campaign
+        self.used_campaigns[c] = 1
+        self.used_compounds[campaign.compound.id] = None
+        cum = campaign.target_cum
+        country = campaign.targets[bisect(cum, rng.random() * cum[-1])]
+        target = pools.targets[country]
+        profile = PROFILES[campaign.scam_type]
+        phase = min(max((moment - campaign.start) / campaign.duration, 0.0), 1.0)
+        home = COUNTRIES[country]
+        lo, hi = profile.report_delay_days
+        day = _HISTORY_DAYS + int(moment * SPAN_DAYS) - lo - int((hi - lo) * rng.random() ** 2)
+        self.victims += 1
+        incident = _Incident(
+            pools=pools,
+            target=target,
+            victim=f"V{self.victims:08d}",
+            victim_country=country,
+            day=day,
+            amount=self._loss(profile, home),
+        )
+        v = profile.values
+        random = rng.random
+        if random() < v[0][0]:
+            _take(rng, v[0][1], target.phones, phase, incident.phones, pools.foreign_phones)
+        if random() < v[1][0]:
+            _take(rng, v[1][1], target.sites, phase, incident.sites)
+        if random() < v[2][0]:
+            _take(rng, v[2][1], pools.emails, phase, incident.emails)
+        if random() < v[3][0]:
+            _take(rng, v[3][1], pools.wallets, phase, incident.wallets)
+        if random() < v[4][0]:
+            _take(rng, v[4][1], target.accounts, phase, incident.accounts)
+        if random() < v[5][0]:
+            _take(rng, v[5][1], target.handles, phase, incident.handles)
+        agency = home.agency
+        second: str | None = None
+        r = rng.random()
+        if r < self.dual_rate and home.abroad:
+            # Living abroad: reports where they live and at home, in either order.
+            abroad = home.abroad
+            cum_abroad = tuple(accumulate(w for _, w in abroad))
+            other = COUNTRIES[abroad[bisect(cum_abroad, rng.random() * cum_abroad[-1])][0]].agency
+            agency, second = (agency, other) if rng.random() < 0.5 else (other, agency)
+        elif r < self.dual_rate + self.repeat_rate:
+            second = agency  # reports again (a follow-up filed as a new report)
+        return incident, agency, second
+
+    def _loss(self, profile: ScamProfile, home: Country) -> Amount | None:
+        rng = self.rng
+        if rng.random() < profile.no_loss:
+            return None
+        if rng.random() < profile.usdt_share:
+            currency = "USDT"
+        else:
+            currencies = home.currencies
+            currency = currencies[0][0]
+            if len(currencies) > 1:
+                cum = tuple(accumulate(w for _, w in currencies))
+                currency = currencies[bisect(cum, rng.random() * cum[-1])][0]
+        return draw(rng, home.median_loss_usd * profile.loss_factor, currency)
+
+    # --- how it is written down ------------------------------------------------------------
+
+    def _render(
+        self, incident: _Incident, agency: str, moment: float
+    ) -> tuple[list[str], tuple[str, ...]]:
+        rng = self.rng
+        scribe = self.scribe
+        campaign = incident.pools.campaign
+        country = COUNTRIES[_AGENCY_COUNTRY[agency]]
+        here = country.code
+        langs, cum = self.languages[here]
+        lang = langs[bisect(cum, rng.random() * cum[-1])] if len(langs) > 1 else langs[0]
+        book = PHRASEBOOKS[lang]
+        day = _HISTORY_DAYS + int(moment * SPAN_DAYS)
+        today = self.days[day]
+        hour = bisect(_HOURS, rng.random() * _HOURS[-1])
+        received = f"{today}T{hour:02d}:{rng.below(60):02d}:{rng.below(60):02d}{country.utc_offset}"
+        year = today[:4]
+        key = (agency, year)
+        seq = self.sequence.get(key, 0) + 1
+        self.sequence[key] = seq
+        external_id = _external_id(agency, year, int(today[5:7]), seq)
+        incident_date = self.days[min(incident.day, day)] if rng.random() > 0.03 else ""
+
+        story = Story(book, campaign.scam_type, rng)
+        script_rate = scribe.script_rate
+        digits = book.digits
+        typo = scribe.typo
+        if rng.random() < 0.12:
+            story.say(book.platform, rng.choice(benign.PLATFORMS[here]))
+
+        handles = [typo(scribe.handle(h, here, lang)) for h in incident.handles]
+        if incident.handles and rng.random() < 0.6:
+            story.say(book.handle, scribe.handle(incident.handles[0], here, lang))
+        phones = [
+            typo(scribe.script(scribe.phone(p, here), lang, digits, script_rate))
+            for p in incident.phones
+        ]
+        if incident.phones and rng.random() < 0.6:
+            shown = scribe.script(scribe.plain_phone(incident.phones[0], here), lang, digits, 0.1)
+            story.say(book.phone, shown)
+        elif rng.random() < 0.05 and incident.target.phones:
+            # A number only the narrative mentions.
+            extra = rng.choice(incident.target.phones)
+            story.say(book.phone, scribe.plain_phone(extra, here))
+        urls = [typo(scribe.url(s)) for s in incident.sites]
+        if incident.sites and rng.random() < 0.55:
+            story.say(book.url, scribe.url(incident.sites[0], 0.8))
+        emails = [typo(scribe.email(e)) for e in incident.emails]
+        if incident.emails and rng.random() < 0.4:
+            story.say(book.email, incident.emails[0])
+        accounts = [
+            typo(scribe.script(scribe.account(a, here, lang), lang, digits, script_rate))
+            for a in incident.accounts
+        ]
+        if incident.accounts and rng.random() < 0.6:
+            story.say(book.account, scribe.account(incident.accounts[0], here, lang))
+        wallets = [typo(scribe.wallet(w)) for w in incident.wallets]
+        if incident.wallets and rng.random() < 0.6:
+            w = incident.wallets[0]
+            story.say(book.wallet, w.forms[0], w.coin)
+
+        amount = incident.amount
+        if amount is None:
+            story.plain(book.no_loss)
+        else:
+            story.amount(book.loss, spoken(book, amount, rng))
+        if rng.random() < 0.05 and here in benign.BANK_HOTLINES:
+            story.say(book.hotline, rng.choice(benign.BANK_HOTLINES[here]))
+        if rng.random() < 0.03:
+            story.say(book.emergency, benign.EMERGENCY[here])
+        story.plain(book.closing)
+
+        # Widely shared benign values typed into the structured columns.
+        b = self.benign_rate
+        if rng.random() < 0.015 * b and here in benign.BANK_HOTLINES:
+            phones.append(rng.choice(benign.BANK_HOTLINES[here]))
+        if rng.random() < 0.04 * b:
+            urls.append(benign.platform_url(rng, here))
+        if amount is not None and amount.currency == "USDT" and rng.random() < 0.1 * b:
+            wallets.append(rng.choice(benign.EXCHANGE_WALLETS))
+
+        tlp = _TLP[bisect(self.tlp_cum, rng.random() * self.tlp_cum[-1])][0]
+        if self.noisy and rng.random() < 0.2:
+            tlp = rng.choice(_TLP_NOISY[tlp])
+        sep = VALUE_SEPARATOR
+        values = (
+            external_id,
+            received,
+            incident_date,
+            incident.victim_country,
+            lang,
+            campaign.scam_type.value,
+            amount.column if amount is not None else "",
+            amount.currency if amount is not None else "",
+            story.text(),
+            sep.join(phones),
+            sep.join(urls),
+            sep.join(emails),
+            sep.join(wallets),
+            sep.join(accounts),
+            sep.join(handles),
+            tlp,
+        )
+        row = [values[i] for i in _ORDER]
+        truth = (agency, external_id, campaign.compound.id, campaign.id, incident.victim)
+        return row, truth
+
+
+_AGENCY_COUNTRY = {a.code: a.country for a in REPORTING_AGENCIES}
+
+
+def _take(
+    rng: FastRandom,
+    second: float,
+    pool: Sequence[_T],
+    phase: float,
+    into: list[_T],
+    extra: Sequence[_T] = (),
+) -> None:
+    """Pick one value (and with chance `second` another) from the pool, around the campaign's
+    current place in its rotation."""
+    if not pool:
+        return
+    n = len(pool)
+    i = min(n - 1, max(0, int(phase * n + 2.0 * rng.random() - 1.0)))
+    into.append(pool[i])
+    if rng.random() < second:
+        if extra and rng.random() < 0.5:
+            into.append(extra[min(len(extra) - 1, int(phase * len(extra)))])
+        elif n > 1:
+            j = i + 1 if i + 1 < n and (i == 0 or rng.random() < 0.5) else i - 1
+            into.append(pool[j])
+
+
+def _external_id(agency: str, year: str, month: int, seq: int) -> str:
+    if agency == "KNPA":
+        return f"KNPA-{year}-{seq:07d}"
+    if agency == "POLRI":
+        return f"LP/B/{seq}/{_ROMAN[month - 1]}/{year}/BARESKRIM"
+    if agency == "RTP":
+        return f"RTP-CCIB-{year}-{seq:06d}"
+    if agency == "MPS":
+        return f"MPS-A05-{year}-{seq:06d}"
+    if agency == "PNP":
+        return f"PNP-ACG-{year}-{seq:06d}"
+    if agency == "PDRM":
+        return f"PDRM-CCID-{year}-{seq:06d}"
+    if agency == "SPF":
+        return f"SPF-{year}-{seq:07d}"
+    return f"{agency}-{year}-{seq:06d}"
+
+
+def _open(path: Path) -> TextIO:
+    return path.open("w", encoding="utf-8", newline="", buffering=1 << 20)
