@@ -15,7 +15,8 @@ from scamlink.interop.report_csv import COLUMNS
 
 def main() -> None:
     count, out = int(sys.argv[1]), sys.argv[2]
-    fakers = [Faker(locale) for locale in ("ko_KR", "th_TH", "vi_VN", "id_ID", "en_PH")]
+    locales = ("ko_KR", "th_TH", "vi_VN", "id_ID", "en_US")
+    fakers = [Faker(locale) for locale in locales]
     for index, fake in enumerate(fakers):
         fake.seed_instance(index)
     with open(out, "w", newline="", encoding="utf-8") as handle:
@@ -23,13 +24,14 @@ def main() -> None:
         writer.writerow(COLUMNS)
         for n in range(count):
             fake = fakers[n % len(fakers)]
+            locale = locales[n % len(locales)]
             writer.writerow(
                 [
                     f"R-{n}",
                     fake.iso8601(),
                     fake.date(),
-                    fake.current_country_code(),
-                    fake.locale if hasattr(fake, "locale") else "",
+                    locale[3:],
+                    locale[:2],
                     "investment",
                     fake.pyint(),
                     "USD",
