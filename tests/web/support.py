@@ -18,7 +18,7 @@ from scamlink.sharing.accounts import register_user
 from scamlink.sharing.roles import Role
 from scamlink.sharing.tlp import Tlp
 from scamlink.store.reports import store_reports
-from scamlink.store.schema import users
+from scamlink.store.users import set_disabled
 
 PASSWORD = "correct horse battery staple"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -44,9 +44,8 @@ def add_user(
 
 
 def disable_user(engine: Engine, user_id: int) -> None:
-    # The store has no call for this yet (an administration issue adds it).
     with engine.begin() as conn:
-        conn.execute(users.update().where(users.c.id == user_id).values(disabled=True))
+        assert set_disabled(conn, user_id, disabled=True)
 
 
 def client_for(app: FastAPI, cookies: Cookies | dict[str, str] | None = None) -> TestClient:

@@ -74,3 +74,9 @@ def _one(conn: Connection, condition: ColumnElement[bool]) -> UserRecord | None:
         password_hash=row.password_hash,
         disabled=row.disabled,
     )
+
+
+def set_disabled(conn: Connection, user_id: int, *, disabled: bool) -> bool:
+    """Disable or re-enable an account; False when no such user exists."""
+    result = conn.execute(users.update().where(users.c.id == user_id).values(disabled=disabled))
+    return result.rowcount == 1
