@@ -23,19 +23,22 @@ def _config(connection: Connection | None = None) -> Config:
 
 
 def upgrade(engine: Engine) -> str:
-    """Bring the schema to the newest revision and add missing reference agencies."""
+    """Bring the schema to the newest revision(s) and add missing reference agencies."""
     with engine.begin() as conn:
-        command.upgrade(_config(conn), "head")
+        # "heads": work developed in parallel may add branches until a merge revision joins them.
+        command.upgrade(_config(conn), "heads")
         agency_rows.ensure_reference_agencies(conn)
-        return current_revision(conn) or ""
+        return current_revision(conn)
 
 
-def current_revision(conn: Connection) -> str | None:
-    return MigrationContext.configure(conn).get_current_revision()
+def current_revision(conn: Connection) -> str:
+    """The applied revision(s), sorted and joined with '+' (empty when never migrated)."""
+    return "+".join(sorted(MigrationContext.configure(conn).get_current_heads()))
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(_config()).get_current_head() or ""
+    """The newest revision(s) of the code, in the form of `current_revision`."""
+    return "+".join(sorted(ScriptDirectory.from_config(_config()).get_heads()))
 
 
 def is_current(engine: Engine) -> bool:
