@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import heapq
+import json
 from bisect import bisect
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Literal, TextIO, TypeVar
 
 from scamlink.demo import benign
+from scamlink.demo import labels as ground_truth
 from scamlink.demo.countries import COUNTRIES, Country
 from scamlink.demo.money import Amount, draw, spoken
 from scamlink.demo.narratives import PHRASEBOOKS
@@ -107,16 +109,24 @@ def generate(
     *,
     profile: Profile = "default",
     progress: Callable[[int], None] | None = None,
+    labels: bool = False,
 ) -> GenerationSummary:
     """Write the synthetic world into `out_dir`: reports-<AGENCY>.csv for each of the eleven
     reporting agencies, truth.csv (compound, campaign and victim of every report) and benign.csv
-    (the widely shared values that must not link reports). Same arguments, same bytes."""
+    (the widely shared values that must not link reports). Same arguments, same bytes.
+
+    With `labels`, also labels.jsonl: per report (in writing order) the canonical values its
+    narrative mentions, the ground truth for measuring extraction (the other files are unchanged
+    byte for byte)."""
     if reports < 1:
         raise ValueError("reports must be at least 1")
     if profile not in ("default", "noisy"):
         raise ValueError(f"unknown profile {profile!r} (expected 'default' or 'noisy')")
     out_dir.mkdir(parents=True, exist_ok=True)
-    return _Run(out_dir, reports, seed, profile, progress).run()
+    run = _Run(out_dir, reports, seed, profile, progress)
+    if labels:
+        run.said = []
+    return run.run()
 
 
 class _Run:
@@ -132,6 +142,7 @@ class _Run:
         self.total = reports
         self.noisy = profile == "noisy"
         self.progress = progress
+        self.said: list[tuple[str, str]] | None = None  # (type, canonical value) when labelling
         self.world = World(reports, seed)
         self.schedule = Schedule(self.world)
         self.pools = PoolCache(self.world)
@@ -171,6 +182,11 @@ class _Run:
                 writers[code] = write_header(handle).writer.writerow
             truth = csv.writer(stack.enter_context(_open(truth_path)), lineterminator="\n")
             truth.writerow(TRUTH_COLUMNS)
+            label_out = (
+                stack.enter_context(_open(self.out_dir / "labels.jsonl"))
+                if self.said is not None
+                else None
+            )
             pending: list[tuple[float, int, _Incident, str]] = []
             written = 0
             committed = 0
@@ -193,6 +209,8 @@ class _Run:
                 row, truth_row = self._render(incident, agency, at)
                 writers[agency](row)
                 truth.writerow(truth_row)
+                if label_out is not None:
+                    label_out.write(_label_line(row, truth_row, self.said or []))
                 self.per_agency[agency] += 1
                 written += 1
                 since += 1
@@ -308,16 +326,24 @@ class _Run:
         external_id = _external_id(agency, year, int(today[5:7]), seq)
         incident_date = self.days[min(incident.day, day)] if rng.random() > 0.03 else ""
 
+        said = self.said
+        if said is not None:
+            said.clear()
         story = Story(book, campaign.scam_type, rng)
         script_rate = scribe.script_rate
         digits = book.digits
         typo = scribe.typo
         if rng.random() < 0.12:
-            story.say(book.platform, rng.choice(benign.PLATFORMS[here]))
+            platform = rng.choice(benign.PLATFORMS[here])
+            story.say(book.platform, platform)
+            if said is not None:
+                said.extend(ground_truth.of("urls", platform, here))
 
         handles = [typo(scribe.handle(h, here, lang)) for h in incident.handles]
         if incident.handles and rng.random() < 0.6:
             story.say(book.handle, scribe.handle(incident.handles[0], here, lang))
+            if said is not None:
+                said.extend(ground_truth.handle(incident.handles[0]))
         phones = [
             typo(scribe.script(scribe.phone(p, here), lang, digits, script_rate))
             for p in incident.phones
@@ -325,26 +351,40 @@ class _Run:
         if incident.phones and rng.random() < 0.6:
             shown = scribe.script(scribe.plain_phone(incident.phones[0], here), lang, digits, 0.1)
             story.say(book.phone, shown)
+            if said is not None:
+                said.append(("phone", incident.phones[0].e164))
         elif rng.random() < 0.05 and incident.target.phones:
             # A number only the narrative mentions.
             extra = rng.choice(incident.target.phones)
             story.say(book.phone, scribe.plain_phone(extra, here))
+            if said is not None:
+                said.append(("phone", extra.e164))
         urls = [typo(scribe.url(s)) for s in incident.sites]
         if incident.sites and rng.random() < 0.55:
-            story.say(book.url, scribe.url(incident.sites[0], 0.8))
+            written_url = scribe.url(incident.sites[0], 0.8)
+            story.say(book.url, written_url)
+            if said is not None:
+                said.extend(ground_truth.of("urls", written_url, here))
         emails = [typo(scribe.email(e)) for e in incident.emails]
         if incident.emails and rng.random() < 0.4:
             story.say(book.email, incident.emails[0])
+            if said is not None:
+                said.extend(ground_truth.of("emails", incident.emails[0], here))
         accounts = [
             typo(scribe.script(scribe.account(a, here, lang), lang, digits, script_rate))
             for a in incident.accounts
         ]
         if incident.accounts and rng.random() < 0.6:
             story.say(book.account, scribe.account(incident.accounts[0], here, lang))
+            if said is not None:
+                a = incident.accounts[0]
+                said.append(("bank_account", f"{a.bank.country}:{a.bank.code}:{a.digits}"))
         wallets = [typo(scribe.wallet(w)) for w in incident.wallets]
         if incident.wallets and rng.random() < 0.6:
             w = incident.wallets[0]
             story.say(book.wallet, w.forms[0], w.coin)
+            if said is not None:
+                said.extend(ground_truth.of("wallets", w.forms[0], here))
 
         amount = incident.amount
         if amount is None:
@@ -352,7 +392,10 @@ class _Run:
         else:
             story.amount(book.loss, spoken(book, amount, rng))
         if rng.random() < 0.05 and here in benign.BANK_HOTLINES:
-            story.say(book.hotline, rng.choice(benign.BANK_HOTLINES[here]))
+            hotline = rng.choice(benign.BANK_HOTLINES[here])
+            story.say(book.hotline, hotline)
+            if said is not None:
+                said.extend(ground_truth.of("phones", hotline, here))
         if rng.random() < 0.03:
             story.say(book.emergency, benign.EMERGENCY[here])
         story.plain(book.closing)
@@ -435,6 +478,23 @@ def _external_id(agency: str, year: str, month: int, seq: int) -> str:
     if agency == "SPF":
         return f"SPF-{year}-{seq:07d}"
     return f"{agency}-{year}-{seq:06d}"
+
+
+def _label_line(row: list[str], truth_row: tuple[str, ...], said: list[tuple[str, str]]) -> str:
+    values = dict(zip(COLUMNS, row, strict=True))
+    return (
+        json.dumps(
+            {
+                "agency": truth_row[0],
+                "external_id": truth_row[1],
+                "country": _AGENCY_COUNTRY[truth_row[0]],
+                "language": values["language"],
+                "labels": [{"type": t, "value": v} for t, v in dict.fromkeys(said)],
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
 
 
 def _open(path: Path) -> TextIO:

@@ -61,6 +61,7 @@ _LABELS: dict[str, tuple[str, ...]] = {
     T.ZALO: ("zalo", "잘로"),
     WHATSAPP: ("whatsapp", "whats app", "wa", "왓츠앱", "왓츠압", "วอทส์แอป", "วอทส์แอพ"),
 }
+PLATFORM_LABELS: dict[str, tuple[str, ...]] = _LABELS  # for free-text extraction
 _DISPLAY = {
     T.TELEGRAM: "Telegram",
     T.LINE: "LINE",

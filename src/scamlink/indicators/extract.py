@@ -1,0 +1,603 @@
+"""Finding indicators in free text (report narratives, chat logs, SMS) in any of the brief's
+languages: `extract(text, country) -> list[Found]`.
+
+Every candidate is found by a regex without nested unbounded quantifiers (each repetition is
+bounded, so the work per position is bounded and a text costs time linear in its length), then
+validated and canonicalised by the same normalisers as the structured fields. Passes run from the
+most specific to the least, and a character claimed by one finding is not reused by a later pass:
+messaging links and labelled handles, wallets, e-mail addresses, links and domains, bank accounts
+(a number next to a bank name), phone numbers (not when the context says money, a date or time, or
+a case/order/reference number).
+
+Offsets are code-point offsets (Python `str` indices) into the ORIGINAL text: `text[start:end]`
+is `display`. Invisible format characters (zero-width, bidi marks) are ignored while matching and
+may sit inside `display`; `canonicalise(type, strip_invisible(display), country)` gives `value`
+(except for a Zalo number, which is Vietnamese when written without a country code).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from scamlink.indicators.accounts import canonical_bank_account
+from scamlink.indicators.banks import BANKS, COUNTRIES
+from scamlink.indicators.context import money_after, not_a_phone
+from scamlink.indicators.crypto import WALLET_RE, canonical_wallet
+from scamlink.indicators.handles import PLATFORM_LABELS, parse_handle
+from scamlink.indicators.phone import canonical_phone
+from scamlink.indicators.text import Prepared, prepare
+from scamlink.indicators.trie import literal_atoms, trie_pattern
+from scamlink.indicators.types import Indicator, IndicatorType, InvalidIndicator
+from scamlink.indicators.warninglists import warninglist_hit
+from scamlink.indicators.web import (
+    canonical_email,
+    canonical_host,
+    domain_indicators,
+    parse_url,
+)
+
+T = IndicatorType
+_FAILURES = (InvalidIndicator, ValueError, UnicodeError)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One indicator found in a text: canonical `value`, the exact original substring
+    `display` = text[start:end] (code-point offsets), and the warninglist it is on, if any."""
+
+    type: IndicatorType
+    value: str
+    display: str
+    start: int
+    end: int
+    warninglist: str | None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "type": self.type.value,
+            "value": self.value,
+            "display": self.display,
+            "start": self.start,
+            "end": self.end,
+            "warninglist": self.warninglist,
+        }
+
+
+# --- patterns (all repetitions bounded) --------------------------------------------------------
+
+_DOT = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))"
+# Combining marks (Thai, Lao, Khmer, Burmese vowel signs and tones, Latin diacritics) are not
+# \w in Python but are part of words (and of IDN labels).
+MARKS = (
+    "\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd"
+    "\u102b-\u103e\u1056-\u1059\u105e-\u1060\u1062-\u1064\u1067-\u106d\u1071-\u1074"
+    "\u1082-\u108d\u108f\u109a-\u109d\u17b4-\u17d3\u17dd"
+)
+_MARK_RE = re.compile("[" + MARKS + "]")
+_LABEL = r"[^\W_](?:[\w\-" + MARKS + r"]{0,61}(?:[^\W_]|[" + MARKS + r"]))?"
+_TLD = r"(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9\-]{1,59})"
+_IPV4 = r"(?:\d{1,3}" + _DOT + r"){3}\d{1,3}"
+_SCHEME = r"(?:h(?:tt|xx|\*\*)ps?|ftp|fxp)(?:://|\[://\]|\[:\]//)"
+URL_FIND_RE = re.compile(
+    r"(?:(?<![A-Za-z0-9])(?P<scheme>" + _SCHEME + r")|(?<![\w\-.@\[(]))"
+    r"(?P<host>(?:" + _LABEL + _DOT + r"){1,8}" + _TLD + r"|" + _IPV4 + r")"
+    r"(?![A-Za-z0-9\-])"
+    r"(?P<port>:\d{1,5})?"
+    r"(?P<tail>[/?#][!-~]{0,2000})?",
+    re.IGNORECASE,
+)
+_TRAILING = ".,;:!?'\"”’)]}>"
+_AT = r"(?:@|\s?\[@\]\s?|\s?\(@\)\s?|\s?\[at\]\s?|\s?\(at\)\s?)"
+EMAIL_FIND_RE = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}"
+    + _AT
+    + r"(?:"
+    + _LABEL
+    + _DOT
+    + r"){1,8}"
+    + _TLD
+    + r"(?![A-Za-z0-9\-])",
+    re.IGNORECASE,
+)
+HANDLE_LINK_RE = re.compile(
+    r"(?<![A-Za-z0-9_.\-/])(?:https?://)?(?:www\.)?"
+    r"(?:t\.me|telegram\.me|telegram\.dog|line\.me/(?:r/)?ti/p|open\.kakao\.com/(?:o|me)|"
+    r"(?:chat\.)?zalo\.me|wa\.me|(?:api\.)?whatsapp\.com/send/?\?phone=)"
+    r"/?[A-Za-z0-9_~@+%\-./=]{1,80}",
+    re.IGNORECASE,
+)
+
+
+def _words_pattern(words: set[str], separator: str, boundary: str) -> str:
+    """Latin-initial words must start a word and Latin-final ones end it; others match
+    anywhere (Korean, Thai, Chinese... are written without spaces)."""
+    latin = [w for w in words if w[0].isascii() and w[0].isalnum()]
+    other = [w for w in words if not (w[0].isascii() and w[0].isalnum())]
+
+    def atoms(w: str) -> list[str]:
+        end = r"(?!" + boundary + ")" if w[-1].isascii() and w[-1].isalnum() else ""
+        return literal_atoms(w.lower(), separator, end)
+
+    parts = []
+    if latin:
+        parts.append(r"(?<!" + boundary + ")" + trie_pattern(atoms(w) for w in latin))
+    if other:
+        parts.append(trie_pattern(atoms(w) for w in other))
+    # A lookahead on the possible first characters makes most positions fail at once.
+    firsts = {c for w in words for c in (w[0].lower(), w[0].upper())}
+    head = "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])"
+    return head + "(?:" + "|".join(parts) + ")"
+
+
+def _label_alternation() -> str:
+    labels = {label for group in PLATFORM_LABELS.values() for label in group}
+    return _words_pattern(labels, r"\s?", "[A-Za-z0-9_]")
+
+
+HANDLE_LABEL_RE = re.compile(
+    r"(?P<label>" + _label_alternation() + r")"
+    r"(?P<id>\s?(?:id|아이디|ไอดี|号|账号|帳號|번호|number|no\.?)(?![A-Za-z]))?"
+    r"\s{0,2}(?P<sep>[:：=\-]?)\s{0,2}"
+    r"(?P<handle>\+?\(?\d[\d \-().]{5,18}\d(?![0-9])"
+    r"|@?[A-Za-z0-9][A-Za-z0-9._\-]{2,31}(?![A-Za-z0-9_]))",
+    re.IGNORECASE,
+)
+# Latin labels that are also everyday words or abbreviations need "ID", ":" or "@" (or capitals).
+_AMBIGUOUS = frozenset({"line", "tg", "tele", "wa", "vx", "wx"})
+_NOT_HANDLES = frozenset(
+    re.split(
+        r"\s+",
+        "channel group groups account app apps chat chats and the with call calls user bot bots "
+        "number contact message messages web online only link links id di dan ke ng sa para "
+        "qua voi cua va kepada dengan untuk yang oleh ini itu",
+    )
+)
+_ACCOUNT_RUN_RE = re.compile(r"(?=\d)(?<![A-Za-z0-9])\d(?:[ \-.]?\d){5,39}(?![A-Za-z0-9])")
+_FILLER_BLOCK_RE = re.compile(
+    r"\d|[.!?。！？\n]\s|번호|전화|폰|phone|tel|โทร|เบอร์|số|nomor|hp\b|wa\b|电话|手机|call",
+    re.IGNORECASE,
+)
+
+
+def _bank_alias_re() -> re.Pattern[str]:
+    forms = {a.strip() for b in BANKS for a in (b.code, b.name, *b.names) if a.strip()}
+    return re.compile(_words_pattern(forms, r"[\s\-_.·/]{0,3}", "[A-Za-z0-9]"), re.IGNORECASE)
+
+
+BANK_ALIAS_RE = _bank_alias_re()
+_THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3}){1,6}")
+_COUNTRY_BEFORE_RE = re.compile(r"(?<![A-Za-z])([A-Z]{2})\s{1,2}$")
+_BANK_AFTER_RE = re.compile(r"\s{0,2}[(（]")
+_CLOSE_RE = re.compile(r"[)）]")
+_PHONE_FIND_RE = re.compile(
+    r"(?=[+(\d])(?<![A-Za-z0-9+_])(?:\+|00)?\(?\d{1,15}\)?"
+    r"(?:[ \-.\u00a0/]{1,2}\(?\d{1,12}\)?){0,6}(?![0-9])"
+)
+_PHONE_GROUP_SEP_RE = re.compile(r"[ \u00a0]+")
+_HOST_SEP_RE = re.compile(r"\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\.", re.IGNORECASE)
+
+
+# --- the pass state ----------------------------------------------------------------------------
+
+
+class _Pass:
+    def __init__(self, original: str, prepared: Prepared, country: str) -> None:
+        self.original = original
+        self.p = prepared
+        self.s = prepared.text
+        self.plain = prepared.plain
+        self.country = country
+        self.claimed = bytearray(len(self.s))
+        self.found: list[Found] = []
+
+    def free(self, start: int, end: int) -> bool:
+        return self.claimed.find(1, start, end) < 0
+
+    def claim(self, start: int, end: int) -> None:
+        self.claimed[start:end] = b"\x01" * (end - start)
+
+    def add(self, indicator: Indicator, start: int, end: int) -> None:
+        o_start = self.p.original(start)
+        o_end = self.p.original_end(end)
+        self.found.append(
+            Found(
+                indicator.type,
+                indicator.value,
+                self.original[o_start:o_end],
+                o_start,
+                o_end,
+                warninglist_hit(indicator),
+            )
+        )
+
+
+def _try(call: Callable[[], list[Indicator]]) -> list[Indicator]:
+    try:
+        return call()
+    except _FAILURES:
+        return []
+
+
+_CANONICAL: dict[str, Callable[[str, str], list[Indicator]]] = {
+    "handle": lambda raw, country: parse_handle(raw, country),
+    "wallet": lambda raw, country: [canonical_wallet(raw)],
+    "email": lambda raw, country: [canonical_email(raw)],
+    "account": lambda raw, country: [canonical_bank_account(raw, country)],
+    "phone": lambda raw, country: [canonical_phone(raw, country)],
+    "host": lambda raw, country: domain_indicators(canonical_host(_refang_host(raw))),
+}
+
+
+@lru_cache(maxsize=1 << 16)
+def _canonical(kind: str, raw: str, country: str) -> tuple[Indicator, ...]:
+    """The indicators of one candidate (empty when it is none); the same values recur."""
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        return ()  # a lone surrogate inside: not text, as canonicalise() says too
+    handler = _CANONICAL[kind]
+    return tuple(_try(lambda: handler(raw, country)))
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    """Drop trailing sentence punctuation and an unbalanced closing bracket from a link."""
+    while end > start and text[end - 1] in _TRAILING:
+        ch = text[end - 1]
+        if ch == ")" and text.count("(", start, end) >= text.count(")", start, end):
+            break
+        if ch == "]" and text.count("[", start, end) >= text.count("]", start, end):
+            break
+        end -= 1
+    return end
+
+
+# --- passes ------------------------------------------------------------------------------------
+
+
+def _handle_links(run: _Pass) -> None:
+    s = run.s
+    if "/" not in s or not _LINK_HINT_RE.search(s):
+        return
+    for m in HANDLE_LINK_RE.finditer(s):
+        start, end = m.start(), _trim(s, m.start(), m.end())
+        if not run.free(start, end):
+            continue
+        found = _canonical("handle", run.plain[start:end], run.country)
+        if not found:
+            continue
+        run.claim(start, end)
+        for ind in found:
+            if ind.type is T.PHONE:
+                n = re.search(r"\+?\d{6,15}", s[start:end])
+                a, b = (start + n.start(), start + n.end()) if n else (start, end)
+                run.add(ind, a, b)
+            else:
+                run.add(ind, start, end)
+
+
+def _handle_labels(run: _Pass) -> None:
+    s = run.s
+    for m in HANDLE_LABEL_RE.finditer(s):
+        label = re.sub(r"\s+", "", m.group("label")).lower()
+        handle = m.group("handle")
+        h_start, h_end = m.start("handle"), m.end("handle")
+        if handle[0].isdigit() or handle[0] in "+(":
+            h_end = _trim(s, h_start, h_end)
+        else:
+            while h_end > h_start and s[h_end - 1] in ".-":
+                h_end -= 1
+            bare = s[h_start:h_end].lstrip("@").lower()
+            if bare in _NOT_HANDLES:
+                continue
+            # An everyday word after "line"/"wa"/"tg" is not a handle; a handle-shaped one is.
+            shaped = any(c.isdigit() or c in "._" for c in bare)
+            marked = m.group("id") or m.group("sep") or handle.startswith("@") or shaped
+            if label in _AMBIGUOUS and not marked and not m.group("label").isupper():
+                continue
+        start = m.start()
+        if not run.free(start, h_end):
+            continue
+        bank = BANK_ALIAS_RE.match(s, start)
+        if bank is not None and bank.end() >= h_end:
+            continue  # "Kakao Bank", "LINE Bank": a bank's name, not a handle
+        found = _canonical("handle", run.plain[start:h_end], run.country)
+        if not found:
+            continue
+        run.claim(start, h_end)
+        for ind in found:
+            if ind.type is T.PHONE:
+                run.add(ind, h_start, h_end)
+            else:
+                run.add(ind, start, h_end)
+
+
+def _wallets(run: _Pass) -> None:
+    s = run.s
+    if not _WALLET_HINT_RE.search(s):
+        return
+    for m in WALLET_RE.finditer(s):
+        start, end = m.start(), m.end()
+        if not run.free(start, end):
+            continue
+        found = _canonical("wallet", run.plain[start:end], "")
+        if found:
+            run.claim(start, end)
+            run.add(found[0], start, end)
+
+
+def _emails(run: _Pass) -> None:
+    s = run.s
+    if "@" not in s and not _AT_HINT_RE.search(s):
+        return
+    for m in EMAIL_FIND_RE.finditer(s):
+        start, end = m.start(), m.end()
+        if not run.free(start, end):
+            continue
+        found = _canonical("email", run.plain[start:end], "")
+        if found:
+            run.claim(start, end)
+            run.add(found[0], start, end)
+
+
+def _host_start(host: str, h_start: int) -> int:
+    """Where a bare host really starts: a first label glued to text of another script
+    ("사이트kbstar.com") starts at its first ASCII character."""
+    first = _HOST_SEP_RE.search(host)
+    label = host[: first.start()] if first else host
+    if label.isascii() or not any(c.isascii() and c.isalpha() for c in label):
+        return h_start
+    for i in range(len(label) - 1, -1, -1):
+        if not label[i].isascii():
+            return h_start + i + 1
+    return h_start
+
+
+def _suffix_start(host: str, h_start: int, labels: int) -> int:
+    """The start of the last `labels` labels of a written host (dots possibly defanged)."""
+    seps = list(_HOST_SEP_RE.finditer(host))
+    if labels > len(seps):
+        return h_start
+    return h_start + seps[len(seps) - labels].end()
+
+
+def _link_matches(s: str) -> Iterator[re.Match[str]]:
+    """URL_FIND_RE's matches, tried only where a dot sits between a word character and another
+    (or an IPv4 address begins): from the start of that host, or of a scheme before it. A host
+    that reaches back to the previous hint starts where that one did and was tried already, so
+    each character is walked over once (linear in the text)."""
+    after = 0
+    prev = -1
+    for hint in _DOT_HINT_RE.finditer(s):
+        i = hint.start()
+        if i < after or i == 0 or not (s[i - 1].isalnum() or _MARK_RE.match(s[i - 1])):
+            continue
+        i -= 1
+        k = i
+        stop = max(0, i - 255, prev)  # a host name is at most 253 characters
+        while k > stop and (s[k - 1].isalnum() or s[k - 1] in "-_." or _MARK_RE.match(s[k - 1])):
+            k -= 1
+        joined = k == prev and prev >= 0
+        prev = i
+        if joined:
+            continue
+        while s[k] == ".":
+            k += 1
+        scheme = _SCHEME_BEFORE_RE.search(s, max(0, k - 12), k)
+        if scheme is not None:
+            k = scheme.start()
+        m = URL_FIND_RE.match(s, k)
+        if m is not None and m.end() > i:
+            after = m.end()
+            yield m
+
+
+def _links(run: _Pass) -> None:
+    s = run.s
+    for m in _link_matches(s):
+        start = m.start()
+        end = _trim(s, start, m.end())
+        h_start, h_end = m.start("host"), min(m.end("host"), end)
+        if h_end <= h_start:
+            continue
+        if not m.group("scheme"):
+            start = h_start = _host_start(s[h_start:h_end], h_start)
+        if not run.free(start, end):
+            continue
+        written = run.plain[start:end]
+        is_url = bool(m.group("scheme") or m.group("port")) or end > h_end
+        host_text = run.plain[h_start:h_end]
+        if not is_url:
+            tld = host_text.rsplit(".", 1)[-1]
+            if tld[:1].isupper() and not tld.isupper():
+                continue  # "Mr.Kim", "Dr.Lee": a title and a name, not a domain
+        if is_url:
+            parsed = _try_url(written)
+            if parsed is None:
+                continue
+            url_ind, host_inds = parsed
+            run.claim(start, end)
+            if url_ind is not None:
+                run.add(url_ind, start, end)
+        else:
+            hosts = list(_canonical("host", host_text, ""))
+            if not hosts:
+                continue
+            run.claim(start, end)
+            host_inds = hosts
+        _add_hosts(run, host_inds, host_text, h_start, h_end)
+
+
+def _refang_host(host: str) -> str:
+    return _HOST_SEP_RE.sub(".", host)
+
+
+def _try_url(written: str) -> tuple[Indicator | None, list[Indicator]] | None:
+    try:
+        parsed = parse_url(written)
+        hosts = domain_indicators(parsed.host)
+    except _FAILURES:
+        return None
+    if parsed.bare:
+        return None, hosts
+    return Indicator(T.URL, parsed.url, parsed.display), hosts
+
+
+def _add_hosts(run: _Pass, hosts: list[Indicator], written: str, start: int, end: int) -> None:
+    for ind in hosts:
+        if ind.type is not T.DOMAIN:
+            run.add(ind, start, end)
+            continue
+        labels = ind.value.count(".") + 1
+        run.add(ind, _suffix_start(written, start, labels), end)
+
+
+def _bank_accounts(run: _Pass) -> None:
+    s = run.s
+    for m in _ACCOUNT_RUN_RE.finditer(s):
+        a, b = m.start(), m.end()
+        if not run.free(a, b) or (_THOUSANDS_RE.fullmatch(s, a, b) and money_after(s, b)):
+            continue  # taken, or an amount ("86.300.000 đồng")
+        # A run may join a phone and the account next to it ("02-6054-0340 215-743-591079
+        # (KJB)"): the bank before a number fixes its start, the bank after it its end.
+        spaces = [i for i in range(a, b) if s[i] == " "]
+        span = _account_before(run, a, (b, *reversed(spaces))) or _account_after(run, a, spaces, b)
+        if span is not None:
+            start, end, ind = span
+            run.claim(start, end)
+            run.add(ind, start, end)
+
+
+def _account_before(run: _Pass, a: int, ends: tuple[int, ...]) -> tuple[int, int, Indicator] | None:
+    """A bank name just before the number at `a` (the longest number that fits wins)."""
+    s = run.s
+    lo = max(0, a - 80)  # the longest registry names ("Bank for Investment and ...") fit
+    last = None
+    for alias in BANK_ALIAS_RE.finditer(s, lo, a):
+        last = alias
+    if last is None:
+        return None
+    filler = s[last.end() : a].lstrip(".")  # "ธ.ก.ส. 856845855032"
+    if len(filler) > 14 or _FILLER_BLOCK_RE.search(filler):
+        return None
+    start = last.start()
+    prefix = _COUNTRY_BEFORE_RE.search(s, max(0, start - 4), start)
+    if prefix is not None and prefix.group(1) in COUNTRIES:
+        start = prefix.start(1)
+    for end in ends:
+        if not run.free(start, end):
+            continue
+        found = _canonical("account", run.plain[start:end], run.country)
+        if found:
+            return start, end, found[0]
+    return None
+
+
+def _account_after(
+    run: _Pass, a: int, spaces: list[int], b: int
+) -> tuple[int, int, Indicator] | None:
+    """ "8200602382 (ธ.กสิกรไทย)", "3286548364 (ID DANAMON)": the bank in brackets after."""
+    s = run.s
+    opened = _BANK_AFTER_RE.match(s, b)
+    if opened is None:
+        return None
+    inside = opened.end()
+    close = _CLOSE_RE.search(s, inside, inside + 60)
+    if close is None:
+        return None
+    alias = BANK_ALIAS_RE.search(s, inside, close.start())
+    if alias is None or _FILLER_BLOCK_RE.search(s, inside, alias.start()):
+        return None
+    end = close.end()
+    starts = [a, *(i + 1 for i in spaces)]
+    for cut in reversed(spaces):  # a phone number just before: the account follows it
+        if (
+            s[a] in "0+("
+            and not not_a_phone(s, a, cut)
+            and _canonical("phone", run.plain[a:cut], run.country)
+        ):
+            starts = [i + 1 for i in spaces if i >= cut]
+            break
+    for start in starts:
+        if not run.free(start, end):
+            continue
+        found = _canonical("account", run.plain[start:end], run.country)
+        if found:
+            return start, end, found[0]
+    return None
+
+
+def _phone_spans(s: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The candidate itself, then, when it holds several space-separated groups (two numbers
+    in a row), its prefixes ending at a space, longest first."""
+    yield start, end
+    cuts = [m.start() for m in _PHONE_GROUP_SEP_RE.finditer(s, start, end)]
+    for cut in reversed(cuts):
+        yield start, cut
+
+
+def _balanced(s: str, start: int, end: int) -> tuple[int, int]:
+    if s[end - 1] == ")" and s.count("(", start, end) < s.count(")", start, end):
+        end -= 1
+    if s[start] == "(" and s.count(")", start, end) < s.count("(", start, end):
+        start += 1
+    return start, end
+
+
+def _phones(run: _Pass) -> None:
+    s = run.s
+    for m in _PHONE_FIND_RE.finditer(s):
+        begin, stop = m.start(), m.end()
+        # Two numbers in a row ("010-7636-9019 010-9567-7011") are one match: after a number
+        # found at its start, look again at the rest.
+        while stop - begin >= 7:
+            end = _phone_at(run, begin, stop)
+            if end is None:
+                break
+            begin = end
+            while begin < stop and not s[begin].isdigit() and s[begin] not in "+(":
+                begin += 1
+
+
+def _phone_at(run: _Pass, begin: int, stop: int) -> int | None:
+    """The end of the phone number starting at `begin` (the longest that validates)."""
+    s = run.s
+    for start, end in _phone_spans(s, begin, stop):
+        start, end = _balanced(s, start, end)
+        if end - start < 7 or not run.free(start, end):
+            continue
+        if not_a_phone(s, start, end):
+            return None
+        found = _canonical("phone", run.plain[start:end], run.country)
+        if found:
+            run.claim(start, end)
+            run.add(found[0], start, end)
+            return end
+    return None
+
+
+# Cheap tests that let a pass skip a text with nothing for it (most narratives).
+_LINK_HINT_RE = re.compile(r"\.me/|kakao|whatsapp", re.IGNORECASE)
+_WALLET_HINT_RE = re.compile(r"[0-9A-Za-z]{25}")
+_AT_HINT_RE = re.compile(r"[\[(]at[\])]", re.IGNORECASE)
+_DOT_HINT_RE = re.compile(_DOT + r"(?=[^\W_])", re.IGNORECASE)
+_SCHEME_BEFORE_RE = re.compile(_SCHEME + "$", re.IGNORECASE)
+
+_PASSES = (_handle_links, _handle_labels, _wallets, _emails, _links, _bank_accounts, _phones)
+
+
+def extract(text: str, country: str) -> list[Found]:
+    """Every indicator in `text`, in text order. `country` (ISO alpha-2, the reporting agency's
+    or the one the caller names) gives numbers written without a country code their country and
+    settles bank names shared across countries. Never raises on any `str`."""
+    if not isinstance(text, str):
+        raise TypeError(f"extract() needs text, got {type(text).__name__}")
+    if not text:
+        return []
+    run = _Pass(text, prepare(text), (country or "").upper())
+    for step in _PASSES:
+        step(run)
+    run.found.sort(key=lambda f: (f.start, -f.end, f.type.value))
+    return run.found

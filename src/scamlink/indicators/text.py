@@ -1,0 +1,84 @@
+"""Preparing free text for extraction without losing the way back to the original offsets.
+
+Offsets everywhere in scamlink are code-point offsets: Python `str` indices into the text as given
+(not UTF-8 bytes, not UTF-16 units). Invisible format characters (zero-width space/joiners, word
+joiner, BOM, soft hyphen, bidirectional marks and embeddings) are removed before matching; every
+other change is one code point for one code point (digits of any script to ASCII, full-width ASCII
+to ASCII), so a position in the prepared text maps back to the original through the removals only.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from scamlink.indicators.digits import to_ascii_digits
+from scamlink.indicators.web import fold_fullwidth
+
+# Cf characters people (and copy-paste from chat apps) leave inside numbers and links.
+INVISIBLE_RE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]+"
+)
+
+
+# A digit of another script (\d is every Unicode decimal digit) or a full-width form.
+# (Every non-ASCII decimal digit is above U+065F; the class test comes before the \d test.)
+_FOLDABLE_RE = re.compile(r"[^\x00-\u065f](?<=\d)|[\uff01-\uff5e\u3000]")
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without the invisible format characters extraction ignores."""
+    return INVISIBLE_RE.sub("", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """The text matched against (`text`: folded), the same without folding (`plain`: what the
+    canonicalisers get, so a Thai digit in a host name stays one) and the map back."""
+
+    text: str
+    plain: str
+    _starts: tuple[int, ...]  # prepared positions where a shift begins (ascending)
+    _shifts: tuple[int, ...]  # characters removed before that position
+
+    def original(self, position: int) -> int:
+        """The original offset of a prepared offset (a start, or an index of a character)."""
+        if not self._starts:
+            return position
+        return position + self._shifts[bisect_right(self._starts, position) - 1]
+
+    def original_end(self, end: int) -> int:
+        """The original offset of a prepared exclusive end (after the last kept character)."""
+        if end <= 0:
+            return 0
+        return self.original(end - 1) + 1
+
+
+def prepare(text: str) -> Prepared:
+    """Remove invisible characters and fold digits and full-width forms, length for length."""
+    if INVISIBLE_RE.search(text) is None:
+        if _FOLDABLE_RE.search(text) is None:
+            return Prepared(text, text, (), ())
+        return Prepared(to_ascii_digits(fold_fullwidth(text)), text, (), ())
+    starts: list[int] = [0]
+    shifts: list[int] = [0]
+    parts: list[str] = []
+    last = 0
+    removed = 0
+    for m in INVISIBLE_RE.finditer(text):
+        parts.append(text[last : m.start()])
+        removed += m.end() - m.start()
+        starts.append(m.start() - (removed - (m.end() - m.start())))
+        shifts.append(removed)
+        last = m.end()
+    if removed:
+        parts.append(text[last:])
+        kept = "".join(parts)
+    else:
+        kept = text
+        starts, shifts = [], []
+    folded = kept
+    if _FOLDABLE_RE.search(kept):
+        folded = to_ascii_digits(fold_fullwidth(kept))
+    return Prepared(folded, kept, tuple(starts), tuple(shifts))

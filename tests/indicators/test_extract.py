@@ -1,0 +1,337 @@
+"""Free-text extraction: real-world formats per type and language, negatives, and properties."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scamlink.indicators import InvalidIndicator, canonicalise
+from scamlink.indicators.crypto import WALLET_RE
+from scamlink.indicators.extract import (
+    _ACCOUNT_RUN_RE,
+    _PHONE_FIND_RE,
+    BANK_ALIAS_RE,
+    EMAIL_FIND_RE,
+    HANDLE_LABEL_RE,
+    HANDLE_LINK_RE,
+    URL_FIND_RE,
+    Found,
+    extract,
+)
+from scamlink.indicators.text import prepare, strip_invisible
+from scamlink.indicators.types import IndicatorType
+
+T = IndicatorType
+
+
+def pairs(text: str, country: str) -> set[tuple[str, str]]:
+    return {(f.type.value, f.value) for f in extract(text, country)}
+
+
+# (language, country, text, expected (type, value) pairs — at least these)
+POSITIVE = [
+    # phones
+    ("ko", "KR", "연락 온 전화번호는 010-1234-5678입니다.", {("phone", "+821012345678")}),
+    ("ko", "KR", "상대방 번호: +82 10 1234 5678", {("phone", "+821012345678")}),
+    ("ko", "KR", "번호 ０１０－１２３４－５６７８ 로 전화", {("phone", "+821012345678")}),
+    ("th", "TH", "เบอร์ที่โทรมาคือ 084 725 8554 ค่ะ", {("phone", "+66847258554")}),
+    ("th", "TH", "โทร ๐๘๑ ๒๓๔ ๕๖๗๘", {("phone", "+66812345678")}),
+    ("km", "KH", "លេខទូរស័ព្ទ ០១២ ៣៤៥ ៦៧៨", {("phone", "+85512345678")}),
+    ("lo", "LA", "ເບີໂທ ໐໒໐ ໕໕໕໕ ໑໒໓໔", {("phone", "+8562055551234")}),
+    ("my", "MM", "ဖုန်း ၀၉ ၄၅၀ ၀၀၀ ၁၂၃", {("phone", "+959450000123")}),
+    ("vi", "VN", "Đối tượng dùng số 0966 409 656.", {("phone", "+84966409656")}),
+    ("id", "ID", "Nomor yang menelepon saya 0812-3456-7890.", {("phone", "+6281234567890")}),
+    ("fil", "PH", "Tumawag sa akin ang 0917 123 4567 kahapon", {("phone", "+639171234567")}),
+    ("ms", "MY", "Dia telefon dari 012-345 6789", {("phone", "+60123456789")}),
+    ("zh", "SG", "他的电话是+65 9123 4567。", {("phone", "+6591234567")}),
+    ("en", "SG", "Call (+65) 9123-4567 now", {("phone", "+6591234567")}),
+    ("en", "KR", "two numbers 010-1234-5678 010 2222 3333", {("phone", "+821012345678")}),
+    ("ko", "KR", "번호: 01031401952 USDT (TRC20) 지갑으로", {("phone", "+821031401952")}),
+    ("km", "KH", "ជនល្មើសប្រើលេខ +84 902125839។", {("phone", "+84902125839")}),
+    # links, domains, e-mail
+    (
+        "ko",
+        "KR",
+        "보내준 링크는 hxxps://kbstar-secure[.]com/login?id=3 입니다.",
+        {
+            ("url", "https://kbstar-secure.com/login?id=3"),
+            ("domain", "kbstar-secure.com"),
+        },
+    ),
+    ("th", "TH", "เข้าเว็บไซต์https://jtexpress-th.asia/track", {("domain", "jtexpress-th.asia")}),
+    ("en", "SG", "visit www.shop-deals.xyz.", {("domain", "shop-deals.xyz")}),
+    ("en", "SG", "go to login.kbstar-secure.com now", {("domain", "kbstar-secure.com")}),
+    (
+        "ko",
+        "KR",
+        "접속한 주소: https://금융감독원-보안2.com/auth",
+        {("domain", "xn---2-ut1i58d5wlczoogos1c5za.com")},
+    ),
+    (
+        "en",
+        "PH",
+        "email help[@]bdo-secure[.]ph or Agent@Example-Mail.com",
+        {
+            ("email", "help@bdo-secure.ph"),
+            ("email", "agent@example-mail.com"),
+        },
+    ),
+    ("en", "PH", "server at http://203.0.113.7:8080/x", {("ipv4", "203.0.113.7")}),
+    # wallets
+    (
+        "zh",
+        "SG",
+        "USDT地址TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t已转账",
+        {("tron", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t")},
+    ),
+    (
+        "en",
+        "SG",
+        "ERC20: 0x52908400098527886E0F7030069857D2E4169EE7.",
+        {("eth", "0x52908400098527886e0f7030069857d2e4169ee7")},
+    ),
+    (
+        "vi",
+        "VN",
+        "ví bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq (BTC)",
+        {("btc", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq")},
+    ),
+    # bank accounts
+    (
+        "ko",
+        "KR",
+        "입금 계좌: KB국민은행 123456-78-901234 예금주 홍길동",
+        {("bank_account", "KR:KB:12345678901234")},
+    ),
+    ("th", "TH", "โอนเข้าบัญชี กสิกรไทย 123-4-56789-0 ค่ะ", {("bank_account", "TH:KBANK:1234567890")}),
+    (
+        "vi",
+        "VN",
+        "Tôi đã chuyển khoản vào Vietcombank 8653889749296.",
+        {("bank_account", "VN:VCB:8653889749296")},
+    ),
+    (
+        "id",
+        "ID",
+        "Saya transfer ke rekening BCA 1234567890 a.n. Budi",
+        {("bank_account", "ID:BCA:1234567890")},
+    ),
+    ("ko", "KR", "8550238437681 (카뱅) 으로 보냄", {("bank_account", "KR:KAKAO:8550238437681")}),
+    ("th", "TH", "บัญชี: 8200602382 (ธ.กสิกรไทย) ค่ะ", {("bank_account", "TH:KBANK:8200602382")}),
+    (
+        "ko",
+        "KR",
+        "입금 계좌: Kakao Bank 9946-27-0755662",
+        {("bank_account", "KR:KAKAO:9946270755662")},
+    ),
+    # handles
+    ("ko", "KR", "텔레그램 @usdt_vip 로 연락", {("telegram", "telegram:usdt_vip")}),
+    ("ko", "KR", "카톡 아이디 kim1234 입니다", {("kakao", "kakao:kim1234")}),
+    (
+        "ko",
+        "KR",
+        "오픈채팅 https://open.kakao.com/o/sUDYQGAX 에서",
+        {("kakao", "kakao:o/sUDYQGAX")},
+    ),
+    ("th", "TH", "แอด ไอดีไลน์ ID: kevin10gold นะ", {("line", "line:kevin10gold")}),
+    ("en", "TH", "add line.me/ti/p/~somchai99", {("line", "line:somchai99")}),
+    ("en", "SG", "t.me/rose_hr10 is the agent", {("telegram", "telegram:rose_hr10")}),
+    ("zh", "SG", "加微信 wx_abc123 联系", {("wechat", "wechat:wx_abc123")}),
+    (
+        "vi",
+        "VN",
+        "Liên lạc qua zalo 0914566014.",
+        {
+            ("zalo", "zalo:+84914566014"),
+            ("phone", "+84914566014"),
+        },
+    ),
+    ("en", "SG", "WhatsApp: wa.me/6591234567", {("phone", "+6591234567")}),
+]
+
+
+@pytest.mark.parametrize(("lang", "country", "text", "expected"), POSITIVE)
+def test_finds_real_world_formats(
+    lang: str, country: str, text: str, expected: set[tuple[str, str]]
+) -> None:
+    got = pairs(text, country)
+    assert expected <= got, f"{lang}: missing {expected - got} in {got}"
+
+
+NEGATIVE = [
+    ("ko", "KR", "피해 금액은 6,500,000원입니다.", "phone"),
+    ("ko", "KR", "지금까지 보낸 돈이 1,307만원 정도 됩니다.", "phone"),
+    ("ko", "KR", "사건번호 2024123456789 로 접수", "phone"),
+    ("ko", "KR", "주문번호: 01012345678 확인", "phone"),
+    ("th", "TH", "รวมเสียหายทั้งหมด 812345678 บาท", "phone"),
+    ("vi", "VN", "Tổng số tiền bị lừa là 1.107.800.000 đồng.", "phone"),
+    ("vi", "VN", "chuyển 912345678 đ cho nó", "phone"),
+    ("id", "ID", "Kerugian: Rp 081234567890", "phone"),
+    ("en", "SG", "Case no. 91234567 was opened", "phone"),
+    ("en", "SG", "order #91234567 never arrived", "phone"),
+    ("en", "SG", "on 2024-03-15 at 10:30 I paid", "phone"),
+    ("en", "SG", "on 15/03/2024 I paid $ 91234567", "phone"),
+    ("zh", "SG", "订单号 91234567 没有到", "phone"),
+    ("en", "KR", "Mr.Kim called me", "domain"),
+    ("en", "KR", "see report.pdf and a.b", "domain"),
+    ("en", "KR", "the telegram channel was closed", "telegram"),
+    ("en", "TH", "stay on the line with him", "line"),
+    ("ko", "KR", "긴급 신고 112 와 182", "phone"),
+]
+
+
+@pytest.mark.parametrize(("lang", "country", "text", "kind"), NEGATIVE)
+def test_numbers_that_are_not_phones_and_words_that_are_not_handles(
+    lang: str, country: str, text: str, kind: str
+) -> None:
+    assert kind not in {t for t, _ in pairs(text, country)}, f"{lang}: {extract(text, country)}"
+
+
+def test_found_carries_original_offsets_and_display() -> None:
+    text = "번호: 010\u200b-1234-\u200f5678, 링크 kbstar-secure[.]com"
+    found = extract(text, "KR")
+    phone = next(f for f in found if f.type is T.PHONE)
+    assert phone.value == "+821012345678"
+    assert text[phone.start : phone.end] == phone.display == "010\u200b-1234-\u200f5678"
+    domain = next(f for f in found if f.type is T.DOMAIN)
+    assert domain.display == "kbstar-secure[.]com"
+    assert domain.as_json() == {
+        "type": "domain",
+        "value": "kbstar-secure.com",
+        "display": "kbstar-secure[.]com",
+        "start": domain.start,
+        "end": domain.end,
+        "warninglist": None,
+    }
+
+
+def test_url_yields_url_domain_and_registered_domain_with_their_own_spans() -> None:
+    text = "go https://www.login.kbstar-secure.com/a?b=1"
+    found = {f.value: f for f in extract(text, "KR")}
+    assert found["https://www.login.kbstar-secure.com/a?b=1"].display.startswith("https://")
+    assert found["login.kbstar-secure.com"].display == "login.kbstar-secure.com"
+    assert found["kbstar-secure.com"].display == "kbstar-secure.com"
+
+
+def test_warninglisted_values_are_marked_not_dropped() -> None:
+    found = extract("은행 고객센터(1588-9999)에 전화했고 facebook.com 에서 봤습니다", "KR")
+    marks = {f.value: f.warninglist for f in found}
+    assert marks == {"+8215889999": "bank-hotlines", "facebook.com": "platform-domains"}
+
+
+def test_prepare_maps_offsets_back_through_removed_characters() -> None:
+    text = "a\u200bb\u200c\u200dc\ufeff"
+    p = prepare(text)
+    assert p.text == "abc"
+    assert [p.original(i) for i in range(3)] == [0, 2, 5]
+    assert p.original_end(3) == 6
+    assert strip_invisible(text) == "abc"
+
+
+def test_empty_and_non_text() -> None:
+    assert extract("", "KR") == []
+    with pytest.raises(TypeError):
+        extract(b"010-1234-5678", "KR")  # type: ignore[arg-type]
+
+
+def test_a_megabyte_of_junk_finishes() -> None:
+    # No timing assert (it would flake); the patterns' repetitions are all bounded (below).
+    junk = ("a.a.a." * 50 + "0" * 40 + "@" * 20 + "\u200b" + "가.나." * 30 + "1-" * 40) * 250
+    junk = (junk * 2)[: 1 << 20]
+    assert isinstance(extract(junk, "KR"), list)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        URL_FIND_RE,
+        EMAIL_FIND_RE,
+        HANDLE_LINK_RE,
+        HANDLE_LABEL_RE,
+        BANK_ALIAS_RE,
+        _PHONE_FIND_RE,
+        _ACCOUNT_RUN_RE,
+        WALLET_RE,
+    ],
+)
+def test_patterns_have_no_unbounded_repetition(pattern: re.Pattern[str]) -> None:
+    # Linear time: every repetition in the scanning patterns has an upper bound, so the work at
+    # one position is bounded whatever the text.
+    quantifiers = _quantifiers(pattern.pattern)
+    assert "+" not in quantifiers
+    assert "*" not in quantifiers
+    assert not re.search(r"\{\d*,\}", pattern.pattern)
+
+
+def _quantifiers(source: str) -> str:
+    """The repetition operators of a pattern, outside character classes and escapes."""
+    out = []
+    i = 0
+    in_class = False
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "*+" and source[i - 1] != "(" and source[i - 1] != "?":
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+TEXTS = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=200) | st.lists(
+    st.sampled_from(
+        [
+            "010-1234-5678",
+            " ",
+            "원",
+            "t.me/abc_def1",
+            "kbstar[.]com",
+            "\u200b",
+            "\u202e",
+            "국민은행 ",
+            "123456789012",
+            "@",
+            "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t",
+            "๐๘๑",
+            "LINE ID: ",
+            "hxxp://",
+            "\ud800",
+            ".",
+            "/",
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS, st.sampled_from(["KR", "TH", "VN", "ID", "PH", "MY", "SG", "KH", "LA", "MM", "BN"]))
+def test_extraction_never_raises_and_offsets_slice_to_display(text: str, country: str) -> None:
+    found = extract(text, country)
+    for f in found:
+        assert isinstance(f, Found)
+        assert 0 <= f.start < f.end <= len(text)
+        assert text[f.start : f.end] == f.display
+        if f.type is T.ZALO or (f.type is T.PHONE and "zalo" in text.lower()):
+            continue  # a Zalo number without country code is Vietnamese whatever the country
+        try:
+            again = canonicalise(f.type, strip_invisible(f.display), country)
+        except InvalidIndicator as e:  # pragma: no cover - the assertion message says why
+            raise AssertionError(f"{f} does not canonicalise: {e}") from None
+        assert again.value == f.value, f
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=100), st.sampled_from(["KR", "TH", "VN"]))
+def test_extraction_is_deterministic_and_sorted(text: str, country: str) -> None:
+    first = extract(text, country)
+    assert first == extract(text, country)
+    assert [f.start for f in first] == sorted(f.start for f in first)
