@@ -6,7 +6,7 @@ import os
 import platform
 from datetime import date
 
-from benchmarks import bench_demo
+from benchmarks import bench_audit, bench_demo
 
 
 def main() -> None:
@@ -21,6 +21,10 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for line in bench_demo.run():
         print(line, flush=True)
+    for line in bench_audit.run():
+        print(line, flush=True)
+    print(*__import__("benchmarks.bench_extract").bench_extract.run(), sep="\n", flush=True)
+    print(*__import__("benchmarks.bench_visibility").bench_visibility.run(), sep="\n", flush=True)
 
 
 if __name__ == "__main__":

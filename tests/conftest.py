@@ -18,13 +18,15 @@ from sqlalchemy.engine import make_url
 
 from scamlink.config import Settings
 from scamlink.sharing.agencies import REFERENCE_AGENCIES
+from scamlink.store.audit import ensure_head
 from scamlink.store.engine import normalise_url, open_engine
+from scamlink.store.markings import ensure_reference_groups
 from scamlink.store.migrate import upgrade
 from scamlink.store.schema import agencies, metadata
 
 POSTGRES_URL = os.environ.get("SCAMLINK_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
-# Reference data stays; everything a test writes goes.
+# Reference agencies stay; everything a test writes goes (reference groups are re-added).
 KEPT_TABLES = {"agencies", "alembic_version"}
 
 
@@ -81,9 +83,12 @@ def engine(backend: str, database_url: str, request: pytest.FixtureRequest) -> I
     tables = [t.name for t in metadata.sorted_tables if t.name not in KEPT_TABLES]
     with pg_engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        ensure_head(conn)  # the audit log's lock row, as a fresh migration leaves it
         conn.execute(
             delete(agencies).where(agencies.c.code.not_in([a.code for a in REFERENCE_AGENCIES]))
         )
+        # Reference sharing groups were emptied with the rest: put them back.
+        ensure_reference_groups(conn)
 
 
 @pytest.fixture

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from scamlink.reports.bulk import import_csv
 from scamlink.sharing.agencies import agency_by_code
+from scamlink.sharing.policy import NO_RELEASES, Releases
+from scamlink.store.markings import releases_of
+from scamlink.store.schema import reports
 from scamlink.store.stats import total_reports
 
 HEADER = (
@@ -39,3 +42,27 @@ def test_a_byte_order_mark_from_excel_is_accepted(engine: Engine, tmp_path: Path
     summary = import_csv(engine, path, agency_by_code("KNPA"))
     assert summary.stored == 1
     assert not summary.rejected
+
+
+def test_releases_in_the_file_are_stored_and_unknown_names_reject_the_row(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "amber.csv"
+    header = HEADER.rstrip("\n") + ",release_to\n"
+    amber = "K-{n},2026-01-01T09:00:00+09:00,,KR,ko,loan,,,,,,,,,,AMBER,{to}\n"
+    path.write_text(
+        header
+        + amber.format(n=1, to="RTP;ASEANAPOL all")
+        + amber.format(n=2, to="Nowhere")
+        + amber.format(n=3, to=""),
+        encoding="utf-8",
+    )
+    summary = import_csv(engine, path, agency_by_code("KNPA"))
+    assert summary.stored == 2
+    assert [(p.line, p.column) for p in summary.rejected] == [(3, "release_to")]
+    with engine.connect() as conn:
+        ids = {r.external_id: r.id for r in conn.execute(select(reports))}
+        assert releases_of(conn, ids["K-1"]) == Releases(
+            frozenset({"RTP"}), frozenset({"aseanapol-all"})
+        )
+        assert releases_of(conn, ids["K-3"]) == NO_RELEASES

@@ -16,6 +16,8 @@ from scamlink.interop.report_csv import (
 )
 from scamlink.reports.model import ScamType, SightingRole
 from scamlink.sharing.agencies import agency_by_code
+from scamlink.sharing.groups import ReleaseDirectory
+from scamlink.sharing.policy import NO_RELEASES, Releases
 from scamlink.sharing.tlp import Tlp
 
 KNPA = agency_by_code("KNPA")
@@ -144,3 +146,55 @@ def test_a_local_number_takes_the_agency_country() -> None:
     assert parsed.report is not None
     phones = [s.indicator.value for s in parsed.report.sightings if s.indicator.type == "phone"]
     assert phones == ["+66812345678"]
+
+
+def _with_releases(*rows: dict[str, str]) -> io.StringIO:
+    columns = (*COLUMNS, "release_to")
+    out = io.StringIO()
+    out.write(",".join(columns) + "\n")
+    for row in rows:
+        out.write(",".join(f'"{row.get(c, "")}"' for c in columns) + "\n")
+    out.seek(0)
+    return out
+
+
+DIRECTORY = ReleaseDirectory(
+    agencies=frozenset({"KNPA", "CNP", "RTP", "KDESK"}),
+    groups={"kr-kh desk": "kr-kh-desk", "kr-kh-desk": "kr-kh-desk"},
+)
+
+
+def test_release_to_names_agencies_and_groups_of_an_amber_report() -> None:
+    source = _with_releases(_row(release_to="rtp; KR-KH desk ;CNP"))
+    parsed = _only(list(read_reports(source, KNPA, DIRECTORY)))
+    assert parsed.report is not None
+    assert parsed.report.releases == Releases(frozenset({"RTP", "CNP"}), frozenset({"kr-kh-desk"}))
+
+
+@pytest.mark.parametrize(
+    ("tlp", "release_to", "reason"),
+    [
+        ("AMBER", "RTP;Interpol", "unknown agency or sharing group 'Interpol'"),
+        ("GREEN", "RTP", "releases apply to AMBER reports only, not GREEN"),
+        ("AMBER+STRICT", "kr-kh-desk", "releases apply to AMBER reports only, not AMBER+STRICT"),
+    ],
+)
+def test_a_bad_release_rejects_the_row_with_line_and_column(
+    tlp: str, release_to: str, reason: str
+) -> None:
+    source = _with_releases(_row(tlp=tlp, release_to=release_to))
+    parsed = _only(list(read_reports(source, KNPA, DIRECTORY)))
+    assert parsed.report is None
+    assert [str(p) for p in parsed.problems] == [f"line 2, column release_to: {reason}"]
+
+
+def test_without_a_directory_every_release_is_unknown_and_none_is_fine() -> None:
+    rejected = _only(list(read_reports(_with_releases(_row(release_to="RTP")), KNPA)))
+    assert rejected.report is None
+    kept = _only(list(read_reports(_with_releases(_row(release_to=" ")), KNPA)))
+    assert kept.report is not None
+    assert kept.report.releases == NO_RELEASES
+
+
+def test_the_written_header_has_no_release_column() -> None:
+    assert "release_to" not in COLUMNS

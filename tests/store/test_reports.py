@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import Engine, Table, func, select
 from sqlalchemy.exc import IntegrityError
 
+from scamlink.sharing.policy import Releases
+from scamlink.sharing.tlp import Tlp
+from scamlink.store.markings import releases_of
 from scamlink.store.reports import store_reports
 from scamlink.store.schema import indicators, reports, sightings
 from tests.factories import make_report
@@ -66,3 +71,16 @@ def test_times_keep_their_instant_on_every_backend(engine: Engine) -> None:
         stored = conn.scalar(select(reports.c.received_at))
     assert stored is not None
     assert stored.replace(tzinfo=None) == report.received_at.replace(tzinfo=None)
+
+
+def test_releases_are_stored_for_amber_and_refused_on_other_markings(engine: Engine) -> None:
+    to_rtp = Releases(frozenset({"RTP"}), frozenset({"kr-kh-desk"}))
+    amber = replace(make_report("A-1", tlp=Tlp.AMBER), releases=to_rtp)
+    green = replace(make_report("G-1", tlp=Tlp.GREEN), releases=to_rtp)
+    with engine.begin() as conn:
+        assert store_reports(conn, [amber]).stored == 1
+        report_id = conn.scalar(select(reports.c.id).where(reports.c.external_id == "A-1"))
+        assert report_id is not None
+        assert releases_of(conn, report_id) == to_rtp
+        with pytest.raises(ValueError, match="releases on a GREEN report"):
+            store_reports(conn, [green])

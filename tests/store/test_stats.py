@@ -8,8 +8,9 @@ from sqlalchemy import Engine
 from scamlink.sharing.policy import may_see
 from scamlink.sharing.roles import PUBLIC, Role, Viewer
 from scamlink.sharing.tlp import Tlp
+from scamlink.store.markings import set_disclose_hidden_counts
 from scamlink.store.reports import store_reports
-from scamlink.store.stats import report_counts_by_agency, total_reports
+from scamlink.store.stats import hidden_report_counts, report_counts_by_agency, total_reports
 from tests.factories import make_report
 
 OWNERS = ("KNPA", "RTP")
@@ -64,3 +65,27 @@ def test_last_received_is_reported(one_report_per_owner_and_marking: Engine) -> 
         counts = {c.code: c for c in report_counts_by_agency(conn, VIEWERS[1])}
     assert counts["KNPA"].last_received is not None
     assert counts["CNP"].last_received is None
+
+
+def test_hidden_counts_appear_only_for_agencies_that_disclose_them(
+    one_report_per_owner_and_marking: Engine,
+) -> None:
+    rtp = Viewer("RTP", Role.ANALYST)
+    with one_report_per_owner_and_marking.begin() as conn:
+        assert hidden_report_counts(conn, rtp) == {}
+        set_disclose_hidden_counts(conn, "KNPA", disclose=True)
+        set_disclose_hidden_counts(conn, "CNP", disclose=True)
+        set_disclose_hidden_counts(conn, "RTP", disclose=True)  # never told about its own
+        counts = {c.code: c for c in report_counts_by_agency(conn, rtp)}
+        bank = {c.code: c.hidden for c in report_counts_by_agency(conn, VIEWERS[5])}
+        public = hidden_report_counts(conn, PUBLIC)
+        set_disclose_hidden_counts(conn, "KNPA", disclose=False)
+        after = hidden_report_counts(conn, rtp)
+    # KNPA: CLEAR and GREEN are visible to RTP; AMBER, AMBER+STRICT and RED are not.
+    assert (counts["KNPA"].reports, counts["KNPA"].hidden) == (2, 3)
+    assert counts["CNP"].hidden == 0
+    assert counts["RTP"].hidden is None
+    assert counts["SPF"].hidden is None
+    assert set(bank.values()) == {None}
+    assert public == {}
+    assert after == {"CNP": 0}

@@ -5,7 +5,8 @@ from sqlalchemy import Engine
 
 from scamlink.sharing.accounts import WeakPassword, authenticate, register_user
 from scamlink.sharing.roles import Role
-from scamlink.store.users import UserExists, set_disabled, user_by_email
+from scamlink.store.users import UserExists, list_users, set_disabled, user_by_email
+from tests.web.support import add_user
 
 
 def _register(engine: Engine, email: str = "Analyst@KNPA.test") -> int:
@@ -59,3 +60,12 @@ def test_a_disabled_user_cannot_sign_in(engine: Engine) -> None:
         stored = user_by_email(conn, "analyst@knpa.test")
         assert stored is not None
         assert stored.disabled
+
+
+def test_users_are_listed_by_agency_then_e_mail(engine: Engine) -> None:
+    add_user(engine, "b@rtp.test", "RTP", Role.ANALYST)
+    add_user(engine, "z@knpa.test", "KNPA", Role.ADMIN)
+    add_user(engine, "a@knpa.test", "KNPA", Role.ANALYST)
+    with engine.connect() as conn:
+        assert [u.email for u in list_users(conn)] == ["a@knpa.test", "z@knpa.test", "b@rtp.test"]
+        assert [u.email for u in list_users(conn, agency="RTP")] == ["b@rtp.test"]

@@ -15,6 +15,9 @@ from sqlalchemy import Engine
 from scamlink.config import Settings
 from scamlink.reports.model import Report, ScamType
 from scamlink.sharing.accounts import register_user
+from scamlink.sharing.administration import create_key
+from scamlink.sharing.api_keys import parse_scopes
+from scamlink.sharing.audit import Actor
 from scamlink.sharing.roles import Role
 from scamlink.sharing.tlp import Tlp
 from scamlink.store.reports import store_reports
@@ -128,3 +131,15 @@ EXPECTED_COUNTS: dict[tuple[str, Role], dict[str, int]] = {
     # The Korea Desk is its own agency: GREEN from KNPA, not KNPA's AMBER.
     ("KDESK", Role.DESK_OFFICER): {"KNPA": 3, "RTP": 1},
 }
+
+
+def add_key(engine: Engine, email: str, scopes: str = "read", days: int | None = None) -> str:
+    """An API key for an existing user; the token as its holder would send it."""
+    with engine.begin() as conn:
+        return create_key(
+            conn, Actor("cli:test"), email, parse_scopes(scopes), expires_days=days
+        ).token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,9 +12,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine
 
 from scamlink.sharing.agencies import REFERENCE_AGENCIES
+from scamlink.sharing.policy import Releases
 from scamlink.sharing.roles import Role
 from scamlink.sharing.tlp import Tlp
 from scamlink.store.engine import open_engine
+from scamlink.store.markings import set_disclose_hidden_counts
 from scamlink.store.reports import store_reports
 from scamlink.web.app import create_app
 from tests.web.support import (
@@ -117,3 +120,37 @@ def test_stats_give_the_last_report_received_in_utc(app: FastAPI, engine: Engine
 def test_api_answers_are_never_cached(app: FastAPI) -> None:
     client: TestClient = client_for(app)
     assert client.get("/api/v1/agencies").headers["cache-control"] == "no-store"
+
+
+def test_hidden_counts_are_present_only_where_the_owner_discloses_them(
+    app: FastAPI, engine: Engine
+) -> None:
+    add_reports(engine, VISIBILITY_WORLD)
+    with engine.begin() as conn:
+        set_disclose_hidden_counts(conn, "KNPA", disclose=True)
+    add_user(engine, "analyst@rtp.test", "RTP", Role.ANALYST)
+    client = client_for(app)
+    sign_in(client, "analyst@rtp.test")
+    rows = {a["code"]: a for a in client.get("/api/v1/stats/agencies").json()["agencies"]}
+    # KNPA: 3 visible to RTP (CLEAR, GREEN×2); AMBER×3, AMBER+STRICT and RED hidden.
+    assert (rows["KNPA"]["reports"], rows["KNPA"]["hidden_reports"]) == (3, 5)
+    assert "hidden_reports" not in rows["RTP"]
+    assert "hidden_reports" not in rows["CNP"]
+
+
+def test_amber_released_to_a_group_is_counted_for_its_members(app: FastAPI, engine: Engine) -> None:
+    amber = replace(
+        report("KNPA", Tlp.AMBER, 1), releases=Releases(groups=frozenset({"kr-kh-desk"}))
+    )
+    with engine.begin() as conn:
+        store_reports(conn, [amber])
+    for email, agency, expected in (
+        ("desk@kdesk.test", "KDESK", 1),
+        ("analyst@cnp.test", "CNP", 1),
+        ("analyst@rtp.test", "RTP", 0),
+    ):
+        add_user(engine, email, agency, Role.ANALYST)
+        client = client_for(app)
+        sign_in(client, email)
+        body = client.get("/api/v1/stats/agencies").json()
+        assert body["total_reports"] == expected, agency

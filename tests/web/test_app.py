@@ -65,7 +65,7 @@ def test_secure_flag_can_be_dropped_for_plain_http_clients(app: FastAPI) -> None
     assert "secure" not in {part.strip().lower() for part in cookie.split(";")}
 
 
-def test_session_holds_only_the_user_id_and_the_csrf_token(
+def test_session_holds_only_a_session_token_and_the_csrf_token(
     app: FastAPI, engine: Engine, settings: Settings
 ) -> None:
     user_id = add_user(engine, "analyst@knpa.test", "KNPA", Role.ANALYST, name="Kim Analyst")
@@ -74,8 +74,9 @@ def test_session_holds_only_the_user_id_and_the_csrf_token(
     raw = client.cookies[SESSION_COOKIE]
     payload = TimestampSigner(session_key(settings.secret_key)).unsign(raw.encode())
     session = json.loads(base64.b64decode(payload))
-    assert set(session) == {"user_id", "csrf"}
-    assert session["user_id"] == user_id
+    assert set(session) == {"session", "csrf"}
+    assert len(session["session"]) >= 43  # 256 random bits, URL-safe base64
+    assert str(user_id) != session["session"]
 
 
 def test_sessions_are_signed_with_a_key_derived_from_the_secret(settings: Settings) -> None:

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from typing import Annotated
+
+from fastapi import Depends, FastAPI
 from sqlalchemy import Engine
 
-from scamlink.sharing.roles import Role
-from tests.web.support import PASSWORD, add_user, client_for, csrf_from, sign_in
+from scamlink.sharing.roles import Role, Viewer
+from scamlink.store.audit import latest_entries
+from scamlink.web.auth import current_viewer
+from tests.web.support import (
+    PASSWORD,
+    add_key,
+    add_user,
+    bearer,
+    client_for,
+    csrf_from,
+    sign_in,
+)
 
 
 def test_login_without_a_token_is_refused_with_a_page(app: FastAPI, engine: Engine) -> None:
@@ -81,3 +93,48 @@ def test_signing_in_rotates_the_token(app: FastAPI, engine: Engine) -> None:
 def test_anonymous_visitors_of_the_landing_page_get_no_session(app: FastAPI) -> None:
     response = client_for(app).get("/")
     assert "set-cookie" not in response.headers
+
+
+def _probe(app: FastAPI) -> None:
+    """An unsafe API route for this test only (the real app has none yet)."""
+
+    @app.post("/api/v1/_probe")
+    def probe(viewer: Annotated[Viewer, Depends(current_viewer)]) -> dict[str, str | None]:
+        return {"agency": viewer.agency}
+
+
+def test_bearer_requests_without_a_session_cookie_need_no_token(
+    app: FastAPI, engine: Engine
+) -> None:
+    _probe(app)
+    add_user(engine, "partner@bank.test", "KNPA", Role.PARTNER)
+    token = add_key(engine, "partner@bank.test")
+    response = client_for(app).post("/api/v1/_probe", headers=bearer(token))
+    assert response.status_code == 200
+    assert response.json() == {"agency": "KNPA"}
+    # A forged key skips nothing but the token check: the key itself is refused.
+    assert client_for(app).post("/api/v1/_probe", headers=bearer(token + "x")).status_code == 401
+    # Without a key, or beside a session cookie, the token is required as always.
+    assert client_for(app).post("/api/v1/_probe").status_code == 403
+    session = client_for(app)
+    sign_in(session, "partner@bank.test")
+    assert session.post("/api/v1/_probe", headers=bearer(token)).status_code == 403
+
+
+def test_a_refused_request_of_a_signed_in_user_is_audited(app: FastAPI, engine: Engine) -> None:
+    user_id = add_user(engine, "analyst@knpa.test", "KNPA", Role.ANALYST)
+    client = client_for(app)
+    sign_in(client, "analyst@knpa.test")
+    assert client.post("/logout").status_code == 403
+    with engine.connect() as conn:
+        entry = latest_entries(conn, limit=1)[0]
+    assert (entry.action, entry.actor_user_id, entry.subject_agency) == (
+        "csrf.refused",
+        user_id,
+        "KNPA",
+    )
+    assert client.get("/api/v1/stats/agencies").status_code == 200  # still signed in
+    anonymous = client_for(app)
+    assert anonymous.post("/logout").status_code == 403
+    with engine.connect() as conn:
+        assert latest_entries(conn, limit=1)[0].seq == entry.seq  # nothing recorded

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from scamlink.sharing.agencies import REFERENCE_AGENCIES
 from scamlink.sharing.roles import Role
 from scamlink.sharing.tlp import Tlp
+from scamlink.store.markings import set_disclose_hidden_counts
 from scamlink.store.reports import store_reports
 from scamlink.store.stats import AgencyCount
 from scamlink.web.pages import Dashboard
@@ -109,3 +110,21 @@ def test_dashboard_summary_of_counts() -> None:
     empty = Dashboard.of([AgencyCount("B", "B", "TH", 0, None)])
     assert empty.total_reports == 0
     assert empty.last_received is None
+
+
+def test_dashboard_says_how_many_reports_a_disclosing_agency_holds_back(
+    app: FastAPI, engine: Engine
+) -> None:
+    add_reports(engine, VISIBILITY_WORLD)
+    add_user(engine, "analyst@rtp.test", "RTP", Role.ANALYST)
+    client = client_for(app)
+    sign_in(client, "analyst@rtp.test")
+    assert "hidden-count" not in client.get("/").text
+    with engine.begin() as conn:
+        set_disclose_hidden_counts(conn, "KNPA", disclose=True)
+    page = client.get("/").text
+    assert re.findall(r'data-hidden="(\d+)"', page) == ["5"]
+    assert "Not visible to you: 5" in page
+    assert "열람 권한 없음: 5건" in client.get("/?lang=ko").text
+    # Counts of visible reports are unchanged by the disclosure.
+    assert _counts(page)["KNPA"] == 3

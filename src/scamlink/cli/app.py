@@ -5,6 +5,11 @@ from __future__ import annotations
 import typer
 
 from scamlink.cli import agencies, db, demo, serve
+from scamlink.cli import audit as audit_cli
+from scamlink.cli import extract as extract_cli
+from scamlink.cli import keys as keys_cli
+from scamlink.cli import personal_data as personal_data_cli
+from scamlink.cli import users as users_cli
 from scamlink.cli.errors import TranslatingGroup
 
 app = typer.Typer(
@@ -19,3 +24,9 @@ app.add_typer(db.app, name="db")
 app.add_typer(agencies.app, name="agencies")
 app.add_typer(demo.app, name="demo")
 app.command("serve")(serve.serve)
+app.command("extract")(extract_cli.extract)
+app.command("warninglists")(extract_cli.warninglists)
+app.add_typer(users_cli.app, name="users")
+app.add_typer(keys_cli.app, name="keys")
+app.add_typer(audit_cli.app, name="audit")
+app.add_typer(personal_data_cli.app, name="personal-data")

@@ -10,9 +10,15 @@ from typer.core import TyperGroup
 from scamlink.config import ConfigError
 from scamlink.demo.load import NotAWorld
 from scamlink.sharing.accounts import WeakPassword
+from scamlink.sharing.administration import AccountError
+from scamlink.sharing.api_keys import ApiKeyError
+from scamlink.sharing.keystore import KeyStoreError
+from scamlink.sharing.personal_data import PersonalDataError
+from scamlink.sharing.victims import NotAllowed
 from scamlink.store.agencies import AgencyExists
 from scamlink.store.engine import StoreUnavailable
 from scamlink.store.users import UserExists
+from scamlink.store.victims import UnknownReport
 
 USER_FACING_ERRORS = (
     ConfigError,
@@ -21,6 +27,12 @@ USER_FACING_ERRORS = (
     UserExists,
     WeakPassword,
     NotAWorld,
+    AccountError,
+    ApiKeyError,
+    KeyStoreError,
+    PersonalDataError,
+    NotAllowed,
+    UnknownReport,
 )
 
 

@@ -7,7 +7,7 @@ format (the demo world) and reads it (bulk import), so the two cannot drift apar
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -18,6 +18,8 @@ from babel.numbers import list_currencies
 from scamlink.indicators import FieldKind, InvalidIndicator, parse_field
 from scamlink.reports.model import Report, ScamType, Sighting, SightingRole
 from scamlink.sharing.agencies import Agency
+from scamlink.sharing.groups import ReleaseDirectory
+from scamlink.sharing.policy import NO_RELEASES, Releases
 from scamlink.sharing.tlp import Tlp
 
 COLUMNS: tuple[str, ...] = (
@@ -53,6 +55,8 @@ VALUE_SEPARATOR = ";"
 CRYPTO_CURRENCIES = frozenset({"USDT", "USDC", "BTC", "ETH", "TRX"})
 CURRENCIES = frozenset(list_currencies()) | CRYPTO_CURRENCIES
 REQUIRED = ("external_id", "received_at", "victim_country", "scam_type", "tlp")
+# Read when present, never written by `write_header` (files without it stay byte-identical).
+RELEASE_COLUMN = "release_to"  # AMBER only: `;`-separated agency codes or sharing group names
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,18 +88,26 @@ def write_header(out: TextIO) -> csv.DictWriter[str]:
     return writer
 
 
-def read_reports(stream: TextIO, agency: Agency) -> Iterator[ParsedRow]:
-    """Parse rows one at a time (bounded memory); bad rows come back with their problems."""
+def read_reports(
+    stream: TextIO, agency: Agency, directory: ReleaseDirectory | None = None
+) -> Iterator[ParsedRow]:
+    """Parse rows one at a time (bounded memory); bad rows come back with their problems.
+
+    `directory` holds the agencies and sharing groups a `release_to` cell may name; without
+    one, any release is rejected as unknown.
+    """
     reader = csv.DictReader(stream)
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise HeaderError(f"line 1: missing column(s) {', '.join(missing)}")
     for row in reader:
-        yield _parse_row(reader.line_num, row, agency)
+        yield _parse_row(reader.line_num, row, agency, directory or ReleaseDirectory())
 
 
-def _parse_row(line: int, row: dict[str, str | None], agency: Agency) -> ParsedRow:
+def _parse_row(
+    line: int, row: dict[str, str | None], agency: Agency, directory: ReleaseDirectory
+) -> ParsedRow:
     problems: list[FieldProblem] = []
 
     def text(column: str) -> str:
@@ -129,6 +141,7 @@ def _parse_row(line: int, row: dict[str, str | None], agency: Agency) -> ParsedR
         tlp = Tlp.parse(text("tlp"))
     except ValueError as exc:
         fail("tlp", str(exc))
+    releases = _parse_releases(text(RELEASE_COLUMN), tlp, directory, fail)
     loss_amount: Decimal | None = None
     loss_currency = text("loss_currency").upper() or None
     if text("loss_amount"):
@@ -178,8 +191,32 @@ def _parse_row(line: int, row: dict[str, str | None], agency: Agency) -> ParsedR
         narrative=row.get("narrative") or "",
         tlp=tlp,
         sightings=tuple(sightings),
+        releases=releases,
     )
     return ParsedRow(line, report, tuple(dropped))
+
+
+def _parse_releases(
+    cell: str, tlp: Tlp | None, directory: ReleaseDirectory, fail: Callable[[str, str], None]
+) -> Releases:
+    names = list(_split_values(cell))
+    if not names:
+        return NO_RELEASES
+    if tlp is not Tlp.AMBER:
+        if tlp is not None:
+            fail(RELEASE_COLUMN, f"releases apply to AMBER reports only, not {tlp.value}")
+        return NO_RELEASES
+    agencies: set[str] = set()
+    groups: set[str] = set()
+    for name in names:
+        found = directory.resolve(name)
+        if found is None:
+            fail(RELEASE_COLUMN, f"unknown agency or sharing group {name!r}")
+        elif found[0] == "agency":
+            agencies.add(found[1])
+        else:
+            groups.add(found[1])
+    return Releases(frozenset(agencies), frozenset(groups))
 
 
 def _split_values(cell: str) -> Iterable[str]:

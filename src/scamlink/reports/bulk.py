@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from scamlink.interop.report_csv import FieldProblem, ParsedRow, read_reports
 from scamlink.reports.model import Report
 from scamlink.sharing.agencies import Agency
+from scamlink.store.markings import release_directory
 from scamlink.store.reports import ReportWriter
 
 BATCH_SIZE = 1000
@@ -39,8 +40,10 @@ def import_csv(
     """Store every valid row; each committed batch is durable before progress reports it."""
     summary = ImportSummary()
     writer = ReportWriter(engine)
+    with engine.connect() as conn:
+        directory = release_directory(conn)
     with path.open(encoding="utf-8-sig", newline="") as stream:
-        for batch in _batches(read_reports(stream, agency), summary):
+        for batch in _batches(read_reports(stream, agency, directory), summary):
             result = writer.store(batch)
             summary.stored += result.stored
             summary.duplicates += result.duplicates

@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from scamlink.indicators import Indicator
+from scamlink.sharing.policy import NO_RELEASES, Releases
 from scamlink.sharing.tlp import Tlp
 
 
@@ -57,3 +58,4 @@ class Report:
     narrative: str
     tlp: Tlp
     sightings: tuple[Sighting, ...] = field(default=())
+    releases: Releases = NO_RELEASES  # AMBER only: the agencies and sharing groups named

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+from scamlink.sharing.tlp import Tlp
 
 
 class Role(StrEnum):
@@ -16,11 +18,19 @@ class Role(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Viewer:
-    """The identity a request or command acts as; `agency` is None for the anonymous public."""
+    """The identity a request or command acts as; `agency` is None for the anonymous public.
+
+    `groups` (the sharing groups of the viewer's agency) and `partner_caps` (owner agency →
+    the widest marking that owner lets this partner see) are resolved from the store where the
+    viewer is built (`store.markings.resolve_viewer`). Left empty they only ever narrow what
+    the viewer sees.
+    """
 
     agency: str | None
     role: Role | None
     user_id: int | None = None
+    groups: frozenset[str] = field(default=frozenset())
+    partner_caps: frozenset[tuple[str, Tlp]] = field(default=frozenset())
 
     @property
     def is_public(self) -> bool:

@@ -11,6 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 from scamlink.store import agencies as agency_rows
+from scamlink.store import markings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -23,11 +24,12 @@ def _config(connection: Connection | None = None) -> Config:
 
 
 def upgrade(engine: Engine) -> str:
-    """Bring the schema to the newest revision(s) and add missing reference agencies."""
+    """Bring the schema to the newest revision(s); add missing reference agencies and groups."""
     with engine.begin() as conn:
         # "heads": work developed in parallel may add branches until a merge revision joins them.
         command.upgrade(_config(conn), "heads")
         agency_rows.ensure_reference_agencies(conn)
+        markings.ensure_reference_groups(conn)
         return current_revision(conn)
 
 

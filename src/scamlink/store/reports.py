@@ -15,6 +15,8 @@ from sqlalchemy import Connection, Engine, Insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from scamlink.reports.model import Report
+from scamlink.sharing.tlp import Tlp
+from scamlink.store.markings import add_releases
 from scamlink.store.schema import indicators, reports, sightings
 
 IndicatorKey = tuple[str, str]  # (type, canonical value)
@@ -61,11 +63,17 @@ def _store(
 ) -> tuple[BatchResult, dict[IndicatorKey, int]]:
     unique: dict[tuple[str, str], Report] = {}
     for report in batch:
+        if report.releases and report.tlp is not Tlp.AMBER:
+            # Releases widen AMBER only; on another marking they would mean nothing, or too much.
+            raise ValueError(f"report {report.external_id}: releases on a {report.tlp} report")
         unique.setdefault((report.agency, report.external_id), report)
     if not unique:
         return BatchResult(0, len(batch)), {}
     report_ids = _insert_reports(conn, list(unique.values()))
     fresh = [r for key, r in unique.items() if key in report_ids]
+    add_releases(
+        conn, [(report_ids[(r.agency, r.external_id)], r.releases) for r in fresh if r.releases]
+    )
     indicator_ids = _indicator_ids(conn, fresh, known)
     rows = [
         (

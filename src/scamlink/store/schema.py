@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -90,4 +91,188 @@ sightings = Table(
     Column("indicator_id", ForeignKey("indicators.id"), primary_key=True),
     Column("role", String(24), nullable=False),
     Index(None, "indicator_id"),
+)
+
+# --- identity and audit (issue 4: users, API keys, login throttling, the audit chain) ---
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("key_id", String(32), nullable=False, unique=True),  # public prefix, looked up
+    Column("user_id", ForeignKey("users.id"), nullable=False),
+    Column("secret_hash", String(64), nullable=False),  # SHA-256 hex of the secret part
+    Column("scopes", String(100), nullable=False),  # space-separated
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+# Failed sign-ins only, younger than the throttling window (older rows are pruned on insert).
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("subject", String(300), nullable=False),  # "email:…" or "ip:…"
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index(None, "subject", "at"),
+    Index(None, "at"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(300), nullable=False),
+    Column("actor_user_id", BigInteger),  # no foreign key: the log outlives its users
+    Column("actor_agency", String(16)),
+    Column("subject_agency", String(16)),  # the agency whose data or account was touched
+    Column("action", String(64), nullable=False),
+    Column("target", String(300), nullable=False),
+    Column("details", Text, nullable=False),  # canonical JSON
+    Column("hash", String(64), nullable=False),
+    Index(None, "actor_agency", "seq"),
+    Index(None, "subject_agency", "seq"),
+)
+
+# One row (id 1): the chain's last sequence number. Appends lock it, so two writers never
+# both extend the same entry.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+)
+
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("verified_at", DateTime(timezone=True), nullable=False),
+    Column("public_key", String(64), nullable=False),  # Ed25519, hex
+    Column("signature", String(128), nullable=False),  # hex
+)
+
+# --- victims (issue 4: encrypted personal data and keyed pseudonyms) ---
+
+# Personal fields are AES-256-GCM ciphertexts (sharing/personal_data.py), never plaintext;
+# `key_version` is the owner's data key that encrypted every field of the row.
+victims = Table(
+    "victims",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("ref", String(36), nullable=False, unique=True),  # random; bound into ciphertexts
+    Column("agency", String(16), ForeignKey("agencies.code"), nullable=False),
+    Column("key_version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("name", LargeBinary),
+    Column("date_of_birth", LargeBinary),
+    Column("nationality", LargeBinary),
+    Column("id_number", LargeBinary),
+    Column("phone", LargeBinary),
+    Column("address", LargeBinary),
+    Column("family_contact", LargeBinary),
+    Index(None, "agency", "key_version"),
+)
+
+report_victims = Table(
+    "report_victims",
+    metadata,
+    Column("report_id", ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("victim_id", ForeignKey("victims.id", ondelete="CASCADE"), primary_key=True),
+    Index(None, "victim_id"),
+)
+
+# HMAC tokens of normalised identifiers under a sharing group's key (sharing/pseudonyms.py).
+victim_pseudonyms = Table(
+    "victim_pseudonyms",
+    metadata,
+    Column("victim_id", ForeignKey("victims.id", ondelete="CASCADE"), primary_key=True),
+    Column("sharing_group", String(64), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("token", String(64), primary_key=True),
+    Column("agency", String(16), ForeignKey("agencies.code"), nullable=False),
+    Index(None, "token"),
+)
+
+# --- markings (issue 4: what may be seen — AMBER releases, RED recipients, partner caps) ---
+
+sharing_groups = Table(
+    "sharing_groups",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+)
+
+sharing_group_members = Table(
+    "sharing_group_members",
+    metadata,
+    Column("group_id", ForeignKey("sharing_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("agency", ForeignKey("agencies.code"), primary_key=True),
+    Index(None, "agency"),
+)
+
+# AMBER releases: a report → an agency, a report → a sharing group. The primary keys lead with
+# report_id, so the visibility filter's EXISTS is one index probe per candidate report.
+report_agency_releases = Table(
+    "report_agency_releases",
+    metadata,
+    Column("report_id", ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("agency", ForeignKey("agencies.code"), primary_key=True),
+    Index(None, "agency"),
+)
+
+report_group_releases = Table(
+    "report_group_releases",
+    metadata,
+    Column("report_id", ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", ForeignKey("sharing_groups.id"), primary_key=True),
+    Index(None, "group_id"),
+)
+
+# RED: the named people.
+report_recipients = Table(
+    "report_recipients",
+    metadata,
+    Column("report_id", ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Index(None, "user_id"),
+)
+
+# The widest marking an owner agency lets one partner user see of its reports (default CLEAR).
+partner_caps = Table(
+    "partner_caps",
+    metadata,
+    Column("owner", ForeignKey("agencies.code"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("max_tlp", String(12), nullable=False),
+    Index(None, "user_id"),
+)
+
+# Per-agency sharing settings; an agency without a row has every default.
+agency_settings = Table(
+    "agency_settings",
+    metadata,
+    Column("agency", ForeignKey("agencies.code"), primary_key=True),
+    Column("disclose_hidden_counts", Boolean, nullable=False, default=False),
+)
+
+# Keyset pagination of the newest reports: (received_at, id) descending.
+Index("ix_reports_received_at_id", reports.c.received_at, reports.c.id)
+
+# Signed-in browser sessions, kept on the server so that signing out ends them for good: the
+# cookie carries a random token, this table only its SHA-256.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_digest", String(64), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Index(None, "user_id"),
+    Index(None, "expires_at"),
 )

@@ -80,3 +80,21 @@ def set_disabled(conn: Connection, user_id: int, *, disabled: bool) -> bool:
     """Disable or re-enable an account; False when no such user exists."""
     result = conn.execute(users.update().where(users.c.id == user_id).values(disabled=disabled))
     return result.rowcount == 1
+
+
+def list_users(conn: Connection, *, agency: str | None = None) -> list[UserRecord]:
+    query = select(users).order_by(users.c.agency, users.c.email)
+    if agency is not None:
+        query = query.where(users.c.agency == agency)
+    return [
+        UserRecord(
+            id=row.id,
+            email=row.email,
+            agency=row.agency,
+            role=Role(row.role),
+            display_name=row.display_name,
+            password_hash=row.password_hash,
+            disabled=row.disabled,
+        )
+        for row in conn.execute(query)
+    ]

@@ -7,14 +7,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 
 from scamlink.store.agencies import list_agencies
 from scamlink.store.migrate import current_revision
 from scamlink.store.stats import report_counts_by_agency
-from scamlink.web.auth import SignedInViewer
 from scamlink.web.rendering import as_utc
+from scamlink.web.scopes import ReadingViewer
 from scamlink.web.state import web_state
 
 API_V1 = "/api/v1"
@@ -53,6 +53,9 @@ class AgencyReportCount(BaseModel):
     country: str
     reports: int
     last_received: datetime | None
+    # Present only where the owning agency discloses how many of its reports the caller
+    # cannot see (the number only, never their content).
+    hidden_reports: int | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class AgencyStats(BaseModel):
@@ -98,8 +101,9 @@ def agencies(request: Request) -> AgencyList:
 
 
 @router.get(f"{API_V1}/stats/agencies", tags=["statistics"], responses=UNAUTHENTICATED)
-def agency_stats(request: Request, viewer: SignedInViewer) -> AgencyStats:
-    """Per agency, the number of its reports the caller may see under the sharing policy."""
+def agency_stats(request: Request, viewer: ReadingViewer) -> AgencyStats:
+    """Per agency, the number of its reports the caller may see under the sharing policy, and
+    `hidden_reports` (how many they may not) where that agency discloses it."""
     with web_state(request).engine.connect() as conn:
         counts = report_counts_by_agency(conn, viewer)
     return AgencyStats(
@@ -110,6 +114,7 @@ def agency_stats(request: Request, viewer: SignedInViewer) -> AgencyStats:
                 country=c.country,
                 reports=c.reports,
                 last_received=None if c.last_received is None else as_utc(c.last_received),
+                hidden_reports=c.hidden,
             )
             for c in counts
         ],

@@ -14,7 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from scamlink import __version__
 from scamlink.config import Settings
 from scamlink.store.migrate import head_revision
-from scamlink.web import api, auth, pages
+from scamlink.web import admin, api, auth, pages, victims
 from scamlink.web.api import API_V1
 from scamlink.web.csrf import require_csrf_token
 from scamlink.web.errors import install_error_handlers
@@ -59,6 +59,8 @@ def create_app(settings: Settings, engine: Engine, *, secure_cookies: bool = Tru
     app.include_router(api.router)
     app.include_router(auth.router)
     app.include_router(pages.router)
+    app.include_router(admin.router)
+    app.include_router(victims.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
     # The last added runs first: headers wrap everything, then the session, then the locale.

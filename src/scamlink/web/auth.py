@@ -11,17 +11,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 
-from scamlink.sharing.accounts import authenticate
 from scamlink.sharing.roles import PUBLIC, Viewer
-from scamlink.store.users import UserRecord, user_by_id
+from scamlink.sharing.sign_in import sign_in
+from scamlink.store.markings import resolve_viewer
+from scamlink.store.users import UserRecord
+from scamlink.web import sessions
+from scamlink.web.bearer import bearer_user
 from scamlink.web.csrf import rotate_csrf_token
 from scamlink.web.i18n import N_
 from scamlink.web.rendering import render
+from scamlink.web.sessions import session_user
+from scamlink.web.state import SESSION_COOKIE as SESSION_COOKIE  # re-exported for app
 from scamlink.web.state import web_state
 
-SESSION_USER = "user_id"
 SESSION_MAX_AGE = 12 * 60 * 60  # one working shift
-SESSION_COOKIE = "scamlink_session"
 # Longer input is refused before hashing: nobody's e-mail or password is this long.
 MAX_FIELD_LENGTH = 1024
 
@@ -30,29 +33,17 @@ SIGN_IN_REQUIRED = N_("Sign in to continue.")
 router = APIRouter(include_in_schema=False)
 
 
-def session_user(request: Request) -> UserRecord | None:
-    user_id = request.session.get(SESSION_USER)
-    if not isinstance(user_id, int):
-        return None
-    with web_state(request).engine.connect() as conn:
-        user = user_by_id(conn, user_id)
-    if user is None or user.disabled:
-        request.session.pop(SESSION_USER, None)
-        return None
-    return user
-
-
 CurrentUser = Annotated[UserRecord | None, Depends(session_user)]
 
 
-def viewer_of(user: UserRecord | None) -> Viewer:
+def current_viewer(request: Request, user: CurrentUser) -> Viewer:
+    """The viewer with its agency's sharing groups and partner caps, read from the store."""
+    # An API key on /api/v1/… acts as its user (401 when the key is refused).
+    user = bearer_user(request) or user
     if user is None:
         return PUBLIC
-    return Viewer(agency=user.agency, role=user.role, user_id=user.id)
-
-
-def current_viewer(user: CurrentUser) -> Viewer:
-    return viewer_of(user)
+    with web_state(request).engine.connect() as conn:
+        return resolve_viewer(conn, agency=user.agency, role=user.role, user_id=user.id)
 
 
 def signed_in_viewer(viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
@@ -78,22 +69,38 @@ def login(
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
 ) -> Response:
-    user = None
+    token = None
     if email.strip() and password and max(len(email), len(password)) <= MAX_FIELD_LENGTH:
-        with web_state(request).engine.connect() as conn:
-            user = authenticate(conn, email, password)
-    if user is None:
+        client_ip = request.client.host if request.client else None
+        outcome = sign_in(web_state(request).engine, email, password, client_ip)
+        if outcome.retry_after is not None:
+            return _throttled(request, email, outcome.retry_after)
+        token = outcome.session_token  # set exactly when the user signed in
+    if token is None:
         current = session_user(request)
         return render(
             request, "login.html", user=current, status_code=400, email=email, failed=True
         )
-    request.session.clear()
-    request.session[SESSION_USER] = user.id
+    sessions.begin(request, token)
     rotate_csrf_token(request)
     return RedirectResponse(request.url_for("home").path, status_code=303)
 
 
+def _throttled(request: Request, email: str, seconds: int) -> Response:
+    response = render(
+        request,
+        "login.html",
+        user=session_user(request),
+        status_code=429,
+        email=email,
+        failed=False,
+        retry_minutes=max(1, -(-seconds // 60)),
+    )
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 @router.post("/logout", name="logout")
 def logout(request: Request) -> Response:
-    request.session.clear()
+    sessions.end(request)
     return RedirectResponse(request.url_for("home").path, status_code=303)

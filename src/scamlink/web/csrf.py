@@ -1,7 +1,8 @@
 """Cross-site request forgery protection: one secret token per session.
 
 Every form carries the token in a hidden `csrf_token` field; HTMX requests send it in the
-`X-CSRF-Token` header (the layout sets it on `<body hx-headers>`). `require_csrf_token` is a
+`X-CSRF-Token` header (the layout sets it on `<body hx-headers>`). API requests that carry a
+bearer key and no session cookie are exempt (see below). `require_csrf_token` is a
 dependency of the whole application, so every unsafe method of every route, present and
 future, is checked.
 """
@@ -12,8 +13,13 @@ import hmac
 import secrets
 
 from fastapi import HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
+from scamlink.sharing.audit import Actor, record
+from scamlink.web.bearer import bearer_token
 from scamlink.web.i18n import N_
+from scamlink.web.sessions import session_user
+from scamlink.web.state import SESSION_COOKIE, web_state
 
 CSRF_SESSION_KEY = "csrf"
 CSRF_FIELD = "csrf_token"
@@ -43,6 +49,11 @@ def rotate_csrf_token(request: Request) -> str:
 async def require_csrf_token(request: Request) -> None:
     if request.method in SAFE_METHODS:
         return
+    # A partner's system sends its API key and no cookie: a browser cannot be tricked into
+    # adding that header cross-site, and without a session there is nothing to ride on. The
+    # key itself is checked by the route (an invalid one gets 401).
+    if bearer_token(request) is not None and SESSION_COOKIE not in request.cookies:
+        return
     expected = request.session.get(CSRF_SESSION_KEY)
     supplied = request.headers.get(CSRF_HEADER)
     content_type = request.headers.get("content-type", "")
@@ -55,4 +66,26 @@ async def require_csrf_token(request: Request) -> None:
         or not supplied
         or not hmac.compare_digest(expected.encode(), supplied.encode())
     ):
+        await run_in_threadpool(_record_refusal, request)
         raise HTTPException(status_code=403, detail=CSRF_FAILED)
+
+
+def _record_refusal(request: Request) -> None:
+    """Audit a refused request made with a signed-in session: it may be a forged request
+    riding on that person's cookie. Anonymous refusals are not recorded (nothing to protect,
+    and anyone could fill the log with them)."""
+    user = session_user(request)
+    if user is None:
+        return
+    user_id, agency = user.id, user.agency
+    engine = web_state(request).engine
+    details = {"method": request.method, "path": request.url.path}
+    with engine.begin() as conn:
+        record(
+            conn,
+            Actor(f"user:{user_id}", user_id, agency),
+            "csrf.refused",
+            request.url.path,
+            details,
+            subject_agency=agency,
+        )

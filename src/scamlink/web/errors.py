@@ -17,10 +17,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from scamlink.store.users import UserRecord
-from scamlink.web.auth import session_user
 from scamlink.web.i18n import N_, request_locale, translations
 from scamlink.web.rendering import render
 from scamlink.web.security import add_security_headers
+from scamlink.web.sessions import session_user
 
 API_PREFIX = "/api/"
 JSON_PATHS = frozenset({"/healthz"})

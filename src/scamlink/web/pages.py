@@ -8,8 +8,9 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from scamlink.store.markings import resolve_viewer
 from scamlink.store.stats import AgencyCount, report_counts_by_agency
-from scamlink.web.auth import CurrentUser, viewer_of
+from scamlink.web.auth import CurrentUser
 from scamlink.web.rendering import as_utc, render
 from scamlink.web.state import web_state
 
@@ -39,5 +40,6 @@ def home(request: Request, user: CurrentUser) -> HTMLResponse:
     if user is None:
         return render(request, "landing.html")
     with web_state(request).engine.connect() as conn:
-        rows = report_counts_by_agency(conn, viewer_of(user))
+        viewer = resolve_viewer(conn, agency=user.agency, role=user.role, user_id=user.id)
+        rows = report_counts_by_agency(conn, viewer)
     return render(request, "dashboard.html", user=user, dashboard=Dashboard.of(rows))

@@ -10,6 +10,10 @@ from starlette.requests import HTTPConnection
 
 from scamlink.config import Settings
 
+SESSION_COOKIE = "scamlink_session"  # here so that auth and csrf can both name them
+# The cookie-session key under which the server-side session's token travels.
+SESSION_TOKEN = "session"  # noqa: S105 (a key name, not a secret)
+
 
 @dataclass(frozen=True, slots=True)
 class WebState:
