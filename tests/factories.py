@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from sqlalchemy import Engine
+
 from scamlink.indicators import Indicator, IndicatorType
 from scamlink.reports.model import Report, ScamType, Sighting, SightingRole
+from scamlink.sharing.accounts import register_user
+from scamlink.sharing.roles import Role
 from scamlink.sharing.tlp import Tlp
 
 
@@ -35,3 +39,25 @@ def make_report(
             for p in phones
         ),
     )
+
+
+PASSWORD = "correct horse battery staple"  # every test account's
+
+
+def add_user(
+    engine: Engine,
+    email: str,
+    agency: str = "KNPA",
+    role: Role = Role.ANALYST,
+    *,
+    name: str | None = None,
+) -> int:
+    with engine.begin() as conn:
+        return register_user(
+            conn,
+            email=email,
+            agency=agency,
+            role=role,
+            display_name=name or f"{agency} {role.value}",
+            password=PASSWORD,
+        )

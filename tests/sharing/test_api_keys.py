@@ -19,7 +19,8 @@ from scamlink.sharing.api_keys import (
 from scamlink.sharing.roles import Role
 from scamlink.store.api_keys import revoke_key
 from scamlink.store.schema import api_keys
-from tests.web.support import add_user, disable_user
+from tests.factories import add_user
+from tests.web.support import disable_user
 
 
 def _issue(engine: Engine, *, days: int | None = None, scopes: str = "lookup") -> str:

@@ -4,24 +4,15 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select, update
 
-from scamlink.sharing.accounts import register_user
-from scamlink.sharing.roles import Role
 from scamlink.sharing.sessions import digest, end_session, session_user_id, start_session
 from scamlink.store.audit import latest_entries
 from scamlink.store.schema import web_sessions
 from scamlink.store.users import user_by_id
+from tests.factories import add_user
 
 
 def _user_id(engine: Engine) -> int:
-    with engine.begin() as conn:
-        return register_user(
-            conn,
-            email="analyst@knpa.test",
-            agency="KNPA",
-            role=Role.ANALYST,
-            display_name="Kim",
-            password="a long enough password",
-        )
+    return add_user(engine, "analyst@knpa.test")
 
 
 def test_a_session_signs_its_user_in_until_it_ends(engine: Engine) -> None:

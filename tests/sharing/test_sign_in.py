@@ -8,7 +8,7 @@ from scamlink.sharing.login_throttle import MAX_FAILURES
 from scamlink.sharing.roles import Role
 from scamlink.sharing.sign_in import sign_in
 from scamlink.store.audit import latest_entries
-from tests.web.support import PASSWORD, add_user
+from tests.factories import PASSWORD, add_user
 
 
 def test_success_and_failure_are_audited(engine: Engine) -> None:

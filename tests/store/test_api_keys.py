@@ -6,7 +6,7 @@ from sqlalchemy import Engine
 
 from scamlink.sharing.roles import Role
 from scamlink.store.api_keys import add_key, key_by_id, list_keys, revoke_key
-from tests.web.support import add_user
+from tests.factories import add_user
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

@@ -6,30 +6,22 @@ from sqlalchemy import Engine
 from scamlink.sharing.accounts import WeakPassword, authenticate, register_user
 from scamlink.sharing.roles import Role
 from scamlink.store.users import UserExists, list_users, set_disabled, user_by_email
-from tests.web.support import add_user
+from tests.factories import PASSWORD, add_user
 
 
 def _register(engine: Engine, email: str = "Analyst@KNPA.test") -> int:
-    with engine.begin() as conn:
-        return register_user(
-            conn,
-            email=email,
-            agency="KNPA",
-            role=Role.ANALYST,
-            display_name="Kim",
-            password="a long enough password",
-        )
+    return add_user(engine, email)
 
 
 def test_register_then_authenticate_case_insensitive_email(engine: Engine) -> None:
     user_id = _register(engine)
     with engine.connect() as conn:
-        user = authenticate(conn, "analyst@knpa.TEST", "a long enough password")
+        user = authenticate(conn, "analyst@knpa.TEST", PASSWORD)
         assert user is not None
         assert user.id == user_id
         assert user.role is Role.ANALYST
-        assert authenticate(conn, "analyst@knpa.test", "wrong password!!") is None
-        assert authenticate(conn, "nobody@knpa.test", "a long enough password") is None
+        assert authenticate(conn, "analyst@knpa.test", "not " + PASSWORD) is None
+        assert authenticate(conn, "nobody@knpa.test", PASSWORD) is None
 
 
 def test_the_same_email_twice_is_refused(engine: Engine) -> None:
@@ -56,7 +48,7 @@ def test_a_disabled_user_cannot_sign_in(engine: Engine) -> None:
         assert set_disabled(conn, user_id, disabled=True)
         assert not set_disabled(conn, 999_999, disabled=True)
     with engine.connect() as conn:
-        assert authenticate(conn, "analyst@knpa.test", "a long enough password") is None
+        assert authenticate(conn, "analyst@knpa.test", PASSWORD) is None
         stored = user_by_email(conn, "analyst@knpa.test")
         assert stored is not None
         assert stored.disabled

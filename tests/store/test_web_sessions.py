@@ -4,28 +4,19 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from scamlink.sharing.accounts import register_user
-from scamlink.sharing.roles import Role
 from scamlink.store.web_sessions import (
     active_session_user,
     create_session,
     end_session,
     end_sessions_of,
 )
+from tests.factories import add_user
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 
 def _user(engine: Engine, email: str) -> int:
-    with engine.begin() as conn:
-        return register_user(
-            conn,
-            email=email,
-            agency="KNPA",
-            role=Role.ANALYST,
-            display_name="x",
-            password="a long enough password",
-        )
+    return add_user(engine, email)
 
 
 def test_sessions_end_one_by_one_or_all_for_a_user(engine: Engine) -> None:

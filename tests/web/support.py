@@ -14,7 +14,6 @@ from sqlalchemy import Engine
 
 from scamlink.config import Settings
 from scamlink.reports.model import Report, ScamType
-from scamlink.sharing.accounts import register_user
 from scamlink.sharing.administration import create_key
 from scamlink.sharing.api_keys import parse_scopes
 from scamlink.sharing.audit import Actor
@@ -22,28 +21,15 @@ from scamlink.sharing.roles import Role
 from scamlink.sharing.tlp import Tlp
 from scamlink.store.reports import store_reports
 from scamlink.store.users import set_disabled
+from tests.factories import PASSWORD as PASSWORD  # re-exported for the web tests
+from tests.factories import add_user as add_user  # re-exported for the web tests
 
-PASSWORD = "correct horse battery staple"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def settings_in(folder: Path) -> Settings:
     """Settings for tests that build their own engine (the `settings` fixture runs per backend)."""
     return Settings(data_dir=folder, database_url="sqlite://", secret_key="test-secret-key")
-
-
-def add_user(
-    engine: Engine, email: str, agency: str, role: Role, *, name: str | None = None
-) -> int:
-    with engine.begin() as conn:
-        return register_user(
-            conn,
-            email=email,
-            agency=agency,
-            role=role,
-            display_name=name or f"{agency} {role.value}",
-            password=PASSWORD,
-        )
 
 
 def disable_user(engine: Engine, user_id: int) -> None:

@@ -39,26 +39,6 @@ Profile = Literal["default", "noisy"]
 _T = TypeVar("_T")
 TRUTH_COLUMNS = ("agency", "external_id", "compound", "campaign", "victim")
 PROGRESS_EVERY = 1000
-# The order _render produces values in; rows follow COLUMNS whatever its order.
-_FIELDS = (
-    "external_id",
-    "received_at",
-    "incident_date",
-    "victim_country",
-    "language",
-    "scam_type",
-    "loss_amount",
-    "loss_currency",
-    "narrative",
-    "phones",
-    "urls",
-    "emails",
-    "wallets",
-    "bank_accounts",
-    "handles",
-    "tlp",
-)
-_ORDER = tuple(_FIELDS.index(name) for name in COLUMNS)
 _TLP = (("GREEN", 0.45), ("AMBER", 0.33), ("CLEAR", 0.08), ("AMBER+STRICT", 0.11), ("RED", 0.03))
 _TLP_NOISY = {
     "GREEN": ("TLP:GREEN", "green", "Green"),
@@ -413,25 +393,26 @@ class _Run:
         if self.noisy and rng.random() < 0.2:
             tlp = rng.choice(_TLP_NOISY[tlp])
         sep = VALUE_SEPARATOR
-        values = (
-            external_id,
-            received,
-            incident_date,
-            incident.victim_country,
-            lang,
-            campaign.scam_type.value,
-            amount.column if amount is not None else "",
-            amount.currency if amount is not None else "",
-            story.text(),
-            sep.join(phones),
-            sep.join(urls),
-            sep.join(emails),
-            sep.join(wallets),
-            sep.join(accounts),
-            sep.join(handles),
-            tlp,
-        )
-        row = [values[i] for i in _ORDER]
+        values = {
+            "external_id": external_id,
+            "received_at": received,
+            "incident_date": incident_date,
+            "victim_country": incident.victim_country,
+            "language": lang,
+            "scam_type": campaign.scam_type.value,
+            "loss_amount": amount.column if amount is not None else "",
+            "loss_currency": amount.currency if amount is not None else "",
+            "narrative": story.text(),
+            "phones": sep.join(phones),
+            "urls": sep.join(urls),
+            "emails": sep.join(emails),
+            "wallets": sep.join(wallets),
+            "bank_accounts": sep.join(accounts),
+            "handles": sep.join(handles),
+            "tlp": tlp,
+        }
+        # KeyError here means the import format gained a column the world does not write yet.
+        row = [values[column] for column in COLUMNS]
         truth = (agency, external_id, campaign.compound.id, campaign.id, incident.victim)
         return row, truth
 
