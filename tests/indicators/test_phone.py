@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scamlink.indicators import IndicatorType, InvalidIndicator, canonicalise, parse_field
-from scamlink.indicators.phone import canonical_phone
+from scamlink.indicators.phone import canonical_phone, phone_value
 
 
 @pytest.mark.parametrize(
@@ -107,3 +107,19 @@ def test_idempotent(country: str, raw: str) -> None:
     again = canonicalise(IndicatorType.PHONE, first.value, country)
     assert again.value == first.value
     assert canonicalise(IndicatorType.PHONE, first.value).value == first.value  # no country
+
+
+@pytest.mark.parametrize(
+    ("raw", "country"),
+    [("010-1234-5678", "KR"), ("+66 81 234 5678", None), ("0912 345 6789", "PH"), ("112", "KR")],
+)
+def test_phone_value_is_canonical_phone_without_formatting(raw: str, country: str | None) -> None:
+    # Free-text extraction validates with phone_value (no display formatting): same verdicts.
+    try:
+        expected = canonical_phone(raw, country).value
+    except InvalidIndicator:
+        with pytest.raises(InvalidIndicator):
+            phone_value(raw, country)
+        return
+    found = phone_value(raw, country)
+    assert (found.value, found.display) == (expected, expected)

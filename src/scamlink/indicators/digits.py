@@ -19,6 +19,7 @@ def _build_table() -> dict[int, str]:
 
 
 _TABLE = _build_table()
+TABLE: frozenset[int] = frozenset(_TABLE)  # the code points of the non-ASCII decimal digits
 
 
 def to_ascii_digits(text: str) -> str:

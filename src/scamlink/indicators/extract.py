@@ -18,7 +18,7 @@ may sit inside `display`; `canonicalise(type, strip_invisible(display), country)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,7 +27,7 @@ from scamlink.indicators.banks import BANKS, COUNTRIES
 from scamlink.indicators.context import money_after, not_a_phone
 from scamlink.indicators.crypto import WALLET_RE, canonical_wallet
 from scamlink.indicators.handles import PLATFORM_LABELS, parse_handle
-from scamlink.indicators.phone import canonical_phone
+from scamlink.indicators.phone import phone_value
 from scamlink.indicators.text import Prepared, prepare
 from scamlink.indicators.trie import literal_atoms, trie_pattern
 from scamlink.indicators.types import Indicator, IndicatorType, InvalidIndicator
@@ -40,6 +40,7 @@ from scamlink.indicators.web import (
 )
 
 T = IndicatorType
+Hit = tuple[Indicator, str | None]  # an indicator and the warninglist it is on
 _FAILURES = (InvalidIndicator, ValueError, UnicodeError)
 
 
@@ -77,6 +78,7 @@ MARKS = (
     "\u1082-\u108d\u108f\u109a-\u109d\u17b4-\u17d3\u17dd"
 )
 _MARK_RE = re.compile("[" + MARKS + "]")
+_HOST_CHARS_RE = re.compile(r"[\w\-." + MARKS + "]{1,256}")  # \w: str.isalnum() or "_"
 _LABEL = r"[^\W_](?:[\w\-" + MARKS + r"]{0,61}(?:[^\W_]|[" + MARKS + r"]))?"
 _TLD = r"(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9\-]{1,59})"
 _IPV4 = r"(?:\d{1,3}" + _DOT + r"){3}\d{1,3}"
@@ -155,7 +157,7 @@ _NOT_HANDLES = frozenset(
         "qua voi cua va kepada dengan untuk yang oleh ini itu",
     )
 )
-_ACCOUNT_RUN_RE = re.compile(r"(?=\d)(?<![A-Za-z0-9])\d(?:[ \-.]?\d){5,39}(?![A-Za-z0-9])")
+_ACCOUNT_RUN_RE = re.compile(r"\d(?<![A-Za-z0-9]\d)(?:[ \-.]?\d){5,39}(?![A-Za-z0-9])")
 _FILLER_BLOCK_RE = re.compile(
     r"\d|[.!?。！？\n]\s|번호|전화|폰|phone|tel|โทร|เบอร์|số|nomor|hp\b|wa\b|电话|手机|call",
     re.IGNORECASE,
@@ -199,7 +201,8 @@ class _Pass:
     def claim(self, start: int, end: int) -> None:
         self.claimed[start:end] = b"\x01" * (end - start)
 
-    def add(self, indicator: Indicator, start: int, end: int) -> None:
+    def add(self, hit: Hit, start: int, end: int) -> None:
+        indicator, warninglist = hit
         o_start = self.p.original(start)
         o_end = self.p.original_end(end)
         self.found.append(
@@ -209,7 +212,7 @@ class _Pass:
                 self.original[o_start:o_end],
                 o_start,
                 o_end,
-                warninglist_hit(indicator),
+                warninglist,
             )
         )
 
@@ -226,20 +229,25 @@ _CANONICAL: dict[str, Callable[[str, str], list[Indicator]]] = {
     "wallet": lambda raw, country: [canonical_wallet(raw)],
     "email": lambda raw, country: [canonical_email(raw)],
     "account": lambda raw, country: [canonical_bank_account(raw, country)],
-    "phone": lambda raw, country: [canonical_phone(raw, country)],
+    "phone": lambda raw, country: [phone_value(raw, country)],
     "host": lambda raw, country: domain_indicators(canonical_host(_refang_host(raw))),
 }
 
 
+def _hits(indicators: list[Indicator]) -> tuple[Hit, ...]:
+    return tuple((ind, warninglist_hit(ind)) for ind in indicators)
+
+
 @lru_cache(maxsize=1 << 16)
-def _canonical(kind: str, raw: str, country: str) -> tuple[Indicator, ...]:
-    """The indicators of one candidate (empty when it is none); the same values recur."""
+def _canonical(kind: str, raw: str, country: str) -> tuple[Hit, ...]:
+    """The indicators of one candidate, each with its warninglist (empty when it is none); the
+    same values recur, so the outcome is remembered."""
     try:
         raw.encode("utf-8")
     except UnicodeEncodeError:
         return ()  # a lone surrogate inside: not text, as canonicalise() says too
     handler = _CANONICAL[kind]
-    return tuple(_try(lambda: handler(raw, country)))
+    return _hits(_try(lambda: handler(raw, country)))
 
 
 def _trim(text: str, start: int, end: int) -> int:
@@ -269,19 +277,19 @@ def _handle_links(run: _Pass) -> None:
         if not found:
             continue
         run.claim(start, end)
-        for ind in found:
-            if ind.type is T.PHONE:
-                n = re.search(r"\+?\d{6,15}", s[start:end])
+        for hit in found:
+            if hit[0].type is T.PHONE:
+                n = _LINK_NUMBER_RE.search(s[start:end])
                 a, b = (start + n.start(), start + n.end()) if n else (start, end)
-                run.add(ind, a, b)
+                run.add(hit, a, b)
             else:
-                run.add(ind, start, end)
+                run.add(hit, start, end)
 
 
 def _handle_labels(run: _Pass) -> None:
     s = run.s
     for m in HANDLE_LABEL_RE.finditer(s):
-        label = re.sub(r"\s+", "", m.group("label")).lower()
+        label = _SPACES_RE.sub("", m.group("label")).lower()
         handle = m.group("handle")
         h_start, h_end = m.start("handle"), m.end("handle")
         if handle[0].isdigit() or handle[0] in "+(":
@@ -307,18 +315,16 @@ def _handle_labels(run: _Pass) -> None:
         if not found:
             continue
         run.claim(start, h_end)
-        for ind in found:
-            if ind.type is T.PHONE:
-                run.add(ind, h_start, h_end)
+        for hit in found:
+            if hit[0].type is T.PHONE:
+                run.add(hit, h_start, h_end)
             else:
-                run.add(ind, start, h_end)
+                run.add(hit, start, h_end)
 
 
 def _wallets(run: _Pass) -> None:
     s = run.s
-    if not _WALLET_HINT_RE.search(s):
-        return
-    for m in WALLET_RE.finditer(s):
+    for m in _wallet_matches(s):
         start, end = m.start(), m.end()
         if not run.free(start, end):
             continue
@@ -326,6 +332,23 @@ def _wallets(run: _Pass) -> None:
         if found:
             run.claim(start, end)
             run.add(found[0], start, end)
+
+
+def _wallet_matches(s: str) -> Iterator[re.Match[str]]:
+    """WALLET_RE's matches. Every address is a whole run of ASCII letters and digits (11 to 90
+    of them), so only such runs are tried, each once at its start; none is tried when the text
+    has no run of 25 (most narratives)."""
+    runs = list(_ALNUM_RUN_RE.finditer(s))
+    if not any(r.end() - r.start() >= 25 for r in runs):
+        return
+    n = len(s)
+    for r in runs:
+        a, b = r.start(), r.end()
+        if (a and s[a - 1] in _ALNUM) or (b < n and s[b] in _ALNUM):
+            continue  # a piece of a longer run
+        m = WALLET_RE.match(s, a)
+        if m is not None:
+            yield m
 
 
 def _emails(run: _Pass) -> None:
@@ -370,15 +393,19 @@ def _link_matches(s: str) -> Iterator[re.Match[str]]:
     each character is walked over once (linear in the text)."""
     after = 0
     prev = -1
+    n = len(s)
+    backwards = ""  # the text reversed, made at the first hint: host characters are walked
+    # back over with one match instead of a loop per character
     for hint in _DOT_HINT_RE.finditer(s):
         i = hint.start()
         if i < after or i == 0 or not (s[i - 1].isalnum() or _MARK_RE.match(s[i - 1])):
             continue
         i -= 1
-        k = i
         stop = max(0, i - 255, prev)  # a host name is at most 253 characters
-        while k > stop and (s[k - 1].isalnum() or s[k - 1] in "-_." or _MARK_RE.match(s[k - 1])):
-            k -= 1
+        if not backwards:
+            backwards = s[::-1]
+        walked = _HOST_CHARS_RE.match(backwards, n - i, n - stop)
+        k = i - (walked.end() - (n - i)) if walked else i
         joined = k == prev and prev >= 0
         prev = i
         if joined:
@@ -422,7 +449,7 @@ def _links(run: _Pass) -> None:
             if url_ind is not None:
                 run.add(url_ind, start, end)
         else:
-            hosts = list(_canonical("host", host_text, ""))
+            hosts = _canonical("host", host_text, "")
             if not hosts:
                 continue
             run.claim(start, end)
@@ -434,24 +461,26 @@ def _refang_host(host: str) -> str:
     return _HOST_SEP_RE.sub(".", host)
 
 
-def _try_url(written: str) -> tuple[Indicator | None, list[Indicator]] | None:
+@lru_cache(maxsize=1 << 16)
+def _try_url(written: str) -> tuple[Hit | None, tuple[Hit, ...]] | None:
     try:
         parsed = parse_url(written)
-        hosts = domain_indicators(parsed.host)
+        hosts = _hits(domain_indicators(parsed.host))
     except _FAILURES:
         return None
     if parsed.bare:
         return None, hosts
-    return Indicator(T.URL, parsed.url, parsed.display), hosts
+    return _hits([Indicator(T.URL, parsed.url, parsed.display)])[0], hosts
 
 
-def _add_hosts(run: _Pass, hosts: list[Indicator], written: str, start: int, end: int) -> None:
-    for ind in hosts:
+def _add_hosts(run: _Pass, hosts: Sequence[Hit], written: str, start: int, end: int) -> None:
+    for hit in hosts:
+        ind = hit[0]
         if ind.type is not T.DOMAIN:
-            run.add(ind, start, end)
+            run.add(hit, start, end)
             continue
         labels = ind.value.count(".") + 1
-        run.add(ind, _suffix_start(written, start, labels), end)
+        run.add(hit, _suffix_start(written, start, labels), end)
 
 
 def _bank_accounts(run: _Pass) -> None:
@@ -470,7 +499,7 @@ def _bank_accounts(run: _Pass) -> None:
             run.add(ind, start, end)
 
 
-def _account_before(run: _Pass, a: int, ends: tuple[int, ...]) -> tuple[int, int, Indicator] | None:
+def _account_before(run: _Pass, a: int, ends: tuple[int, ...]) -> tuple[int, int, Hit] | None:
     """A bank name just before the number at `a` (the longest number that fits wins)."""
     s = run.s
     lo = max(0, a - 80)  # the longest registry names ("Bank for Investment and ...") fit
@@ -495,9 +524,7 @@ def _account_before(run: _Pass, a: int, ends: tuple[int, ...]) -> tuple[int, int
     return None
 
 
-def _account_after(
-    run: _Pass, a: int, spaces: list[int], b: int
-) -> tuple[int, int, Indicator] | None:
+def _account_after(run: _Pass, a: int, spaces: list[int], b: int) -> tuple[int, int, Hit] | None:
     """ "8200602382 (ธ.กสิกรไทย)", "3286548364 (ID DANAMON)": the bank in brackets after."""
     s = run.s
     opened = _BANK_AFTER_RE.match(s, b)
@@ -579,11 +606,26 @@ def _phone_at(run: _Pass, begin: int, stop: int) -> int | None:
 
 
 # Cheap tests that let a pass skip a text with nothing for it (most narratives).
-_LINK_HINT_RE = re.compile(r"\.me/|kakao|whatsapp", re.IGNORECASE)
-_WALLET_HINT_RE = re.compile(r"[0-9A-Za-z]{25}")
+# A leading character class (not an alternation or a lookaround) lets the engine skip ahead.
+# (Spelled out case by case: with IGNORECASE the engine cannot skip; "k" also matches the Kelvin
+# sign and "s" the long s, as they do under IGNORECASE.)
+_LINK_HINT_RE = re.compile(
+    "[.Kk\u212aWw](?:(?<=\\.)[Mm][Ee]/|(?<=[Kk\u212a])[Aa][Kk\u212a][Aa][Oo]"
+    "|(?<=[Ww])[Hh][Aa][Tt][Ss\u017f][Aa][Pp][Pp])"
+)
+_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ALNUM_RUN_RE = re.compile(r"[0-9A-Za-z]{11,90}")
 _AT_HINT_RE = re.compile(r"[\[(]at[\])]", re.IGNORECASE)
 _DOT_HINT_RE = re.compile(_DOT + r"(?=[^\W_])", re.IGNORECASE)
 _SCHEME_BEFORE_RE = re.compile(_SCHEME + "$", re.IGNORECASE)
+
+_LINK_NUMBER_RE = re.compile(r"\+?\d{6,15}")
+_SPACES_RE = re.compile(r"\s+")
+
+
+def _order(f: Found) -> tuple[int, int, str]:
+    return f.start, -f.end, f.type  # a StrEnum compares as its value, without the lookup
+
 
 _PASSES = (_handle_links, _handle_labels, _wallets, _emails, _links, _bank_accounts, _phones)
 
@@ -599,5 +641,5 @@ def extract(text: str, country: str) -> list[Found]:
     run = _Pass(text, prepare(text), (country or "").upper())
     for step in _PASSES:
         step(run)
-    run.found.sort(key=lambda f: (f.start, -f.end, f.type.value))
+    run.found.sort(key=_order)
     return run.found

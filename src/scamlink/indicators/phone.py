@@ -41,7 +41,7 @@ def _region_name(country: str | None) -> str:
     return country if country else "international"
 
 
-def _check(raw: str, country: str | None) -> Indicator | str:
+def _check(raw: str, country: str | None, formatted: bool = True) -> Indicator | str:
     text = to_ascii_digits(unicodedata.normalize("NFKC", raw)).strip()
     if not text:
         return "empty phone number"
@@ -100,7 +100,8 @@ def _check(raw: str, country: str | None) -> Indicator | str:
             return f"{written} is not a valid {where} phone number"
         parsed = fallback
     value = phonenumbers.format_number(parsed, _E164)
-    return Indicator(IndicatorType.PHONE, value, phonenumbers.format_number(parsed, _INTL))
+    display = phonenumbers.format_number(parsed, _INTL) if formatted else value
+    return Indicator(IndicatorType.PHONE, value, display)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -112,6 +113,20 @@ def canonical_phone(raw: str, country: str | None = None) -> Indicator:
     """E.164 phone indicator. Numbers without a country code take `country` (ISO alpha-2);
     the display is the international format ("+82 10-1234-5678")."""
     result = _cached(raw, country.upper() if country else None)
+    if isinstance(result, str):
+        raise InvalidIndicator(result)
+    return result
+
+
+@lru_cache(maxsize=1 << 16)
+def _cached_plain(raw: str, country: str | None) -> Indicator | str:
+    return _check(raw, country, formatted=False)
+
+
+def phone_value(raw: str, country: str | None = None) -> Indicator:
+    """`canonical_phone` with the E.164 value as display too: for free-text extraction, which
+    shows the number as written and so skips the (costly) international formatting."""
+    result = _cached_plain(raw, country.upper() if country else None)
     if isinstance(result, str):
         raise InvalidIndicator(result)
     return result
