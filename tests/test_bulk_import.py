@@ -7,9 +7,11 @@ from sqlalchemy import Engine, select
 from scamlink.reports.bulk import import_csv
 from scamlink.sharing.agencies import agency_by_code
 from scamlink.sharing.policy import NO_RELEASES, Releases
-from scamlink.store.markings import releases_of
+from scamlink.sharing.roles import Role
+from scamlink.store.markings import recipients_of, releases_of, resolve_viewer
 from scamlink.store.schema import reports
-from scamlink.store.stats import total_reports
+from scamlink.store.stats import report_counts_by_agency, total_reports
+from tests.factories import add_user
 
 HEADER = (
     "external_id,received_at,incident_date,victim_country,language,scam_type,loss_amount,"
@@ -66,3 +68,41 @@ def test_releases_in_the_file_are_stored_and_unknown_names_reject_the_row(
             frozenset({"RTP"}), frozenset({"aseanapol-all"})
         )
         assert releases_of(conn, ids["K-3"]) == NO_RELEASES
+
+
+def test_red_recipients_in_the_file_are_stored_and_see_the_report(
+    engine: Engine, tmp_path: Path
+) -> None:
+    kim = add_user(engine, "kim@knpa.test", "KNPA", Role.INVESTIGATOR)
+    som = add_user(engine, "Som@RTP.test", "RTP", Role.ANALYST)
+    lee = add_user(engine, "lee@knpa.test", "KNPA", Role.ANALYST)
+    path = tmp_path / "red.csv"
+    header = HEADER.rstrip("\n") + ",release_to,recipients\n"
+    row = "K-{n},2026-01-01T09:00:00+09:00,,KR,ko,loan,,,,,,,,,,{tlp},,{to}\n"
+    path.write_text(
+        header
+        + row.format(n=1, tlp="RED", to="kim@knpa.test; som@rtp.TEST")
+        + row.format(n=2, tlp="RED", to="kim@knpa.test;ghost@knpa.test")
+        + row.format(n=3, tlp="AMBER", to="kim@knpa.test")
+        + row.format(n=4, tlp="RED", to=""),
+        encoding="utf-8",
+    )
+    summary = import_csv(engine, path, agency_by_code("KNPA"))
+    assert summary.stored == 2
+    assert [(p.line, p.column) for p in summary.rejected] == [(3, "recipients"), (4, "recipients")]
+    assert "ghost@knpa.test" in summary.rejected[0].reason
+    assert "RED reports only, not AMBER" in summary.rejected[1].reason
+    with engine.connect() as conn:
+        ids = {r.external_id: r.id for r in conn.execute(select(reports))}
+        assert set(ids) == {"K-1", "K-4"}
+        assert recipients_of(conn, ids["K-1"]) == frozenset({kim, som})
+        assert recipients_of(conn, ids["K-4"]) == frozenset()
+
+        def sees(user_id: int, agency: str, role: Role) -> int:
+            viewer = resolve_viewer(conn, agency=agency, role=role, user_id=user_id)
+            counts = report_counts_by_agency(conn, viewer)
+            return sum(c.reports for c in counts)
+
+        assert sees(kim, "KNPA", Role.INVESTIGATOR) == 1
+        assert sees(som, "RTP", Role.ANALYST) == 1
+        assert sees(lee, "KNPA", Role.ANALYST) == 0  # same agency, not named: RED stays hidden

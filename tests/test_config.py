@@ -41,3 +41,13 @@ def test_data_dir_that_is_a_file_is_a_config_error(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(ConfigError, match="SCAMLINK_DATA_DIR"):
         load_settings({"SCAMLINK_DATA_DIR": str(blocker)})
+
+
+def test_the_audit_checkpoint_interval(tmp_path: Path) -> None:
+    assert load_settings({"SCAMLINK_DATA_DIR": str(tmp_path)}).audit_checkpoint_minutes == 60
+    env = {"SCAMLINK_DATA_DIR": str(tmp_path), "SCAMLINK_AUDIT_CHECKPOINT_MINUTES": "15"}
+    assert load_settings(env).audit_checkpoint_minutes == 15
+    for wrong in ("0", "-5", "hourly", "nan", "20000"):
+        env["SCAMLINK_AUDIT_CHECKPOINT_MINUTES"] = wrong
+        with pytest.raises(ConfigError, match="SCAMLINK_AUDIT_CHECKPOINT_MINUTES"):
+            load_settings(env)

@@ -18,6 +18,7 @@ class Settings:
     data_dir: Path
     database_url: str
     secret_key: str
+    audit_checkpoint_minutes: float = 60.0  # the web app signs an audit checkpoint this often
 
     @property
     def attachments_dir(self) -> Path:
@@ -44,7 +45,22 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     default_url = f"sqlite:///{data_dir / 'scamlink.db'}"
     database_url = env.get("SCAMLINK_DATABASE_URL") or default_url
     secret_key = env.get("SCAMLINK_SECRET_KEY") or _secret_key_from(data_dir)
-    return Settings(data_dir=data_dir, database_url=database_url, secret_key=secret_key)
+    minutes = env.get("SCAMLINK_AUDIT_CHECKPOINT_MINUTES") or "60"
+    try:
+        checkpoint_minutes = float(minutes)
+    except ValueError:
+        checkpoint_minutes = -1.0
+    if not 0 < checkpoint_minutes <= 7 * 24 * 60:
+        raise ConfigError(
+            f"SCAMLINK_AUDIT_CHECKPOINT_MINUTES={minutes!r} is not a number of minutes "
+            "between 0 and 10080 (one week)"
+        )
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key=secret_key,
+        audit_checkpoint_minutes=checkpoint_minutes,
+    )
 
 
 def _secret_key_from(data_dir: Path) -> str:

@@ -198,3 +198,48 @@ def test_without_a_directory_every_release_is_unknown_and_none_is_fine() -> None
 
 def test_the_written_header_has_no_release_column() -> None:
     assert "release_to" not in COLUMNS
+
+
+def _with_recipients(*rows: dict[str, str]) -> io.StringIO:
+    columns = (*COLUMNS, "recipients")
+    out = io.StringIO()
+    out.write(",".join(columns) + "\n")
+    for row in rows:
+        out.write(",".join(f'"{row.get(c, "")}"' for c in columns) + "\n")
+    out.seek(0)
+    return out
+
+
+PEOPLE = ReleaseDirectory(people={"kim@knpa.test": 7, "som@rtp.test": 9})
+
+
+def test_recipients_name_the_people_of_a_red_report_by_e_mail() -> None:
+    source = _with_recipients(_row(tlp="RED", recipients=" Kim@KNPA.test ;som@rtp.test;"))
+    parsed = _only(list(read_reports(source, KNPA, PEOPLE)))
+    assert parsed.report is not None
+    assert parsed.report.recipients == frozenset({7, 9})
+    assert parsed.report.releases == NO_RELEASES
+
+
+@pytest.mark.parametrize(
+    ("tlp", "recipients", "reason"),
+    [
+        ("RED", "kim@knpa.test;ghost@knpa.test", "no user with e-mail 'ghost@knpa.test'"),
+        ("AMBER", "kim@knpa.test", "recipients apply to RED reports only, not AMBER"),
+        ("CLEAR", "kim@knpa.test", "recipients apply to RED reports only, not CLEAR"),
+    ],
+)
+def test_a_bad_recipient_rejects_the_row_with_line_and_column(
+    tlp: str, recipients: str, reason: str
+) -> None:
+    source = _with_recipients(_row(), _row(external_id="X-2", tlp=tlp, recipients=recipients))
+    first, second = list(read_reports(source, KNPA, PEOPLE))
+    assert first.report is not None
+    assert first.report.recipients == frozenset()
+    assert second.report is None
+    assert [str(p) for p in second.problems] == [f"line 3, column recipients: {reason}"]
+
+
+def test_without_a_directory_every_recipient_is_unknown() -> None:
+    source = _with_recipients(_row(tlp="RED", recipients="kim@knpa.test"))
+    assert _only(list(read_reports(source, KNPA))).report is None

@@ -13,10 +13,12 @@ from sqlalchemy import Engine, delete, select, update
 from scamlink.sharing.audit import (
     GENESIS,
     Actor,
+    Event,
     actor_of,
     canonical_json,
     expected_hash,
     record,
+    record_many,
     status,
     verify_and_checkpoint,
     verify_entries,
@@ -24,7 +26,7 @@ from scamlink.sharing.audit import (
 )
 from scamlink.sharing.checkpoints import signing_key
 from scamlink.sharing.roles import PUBLIC, Role, Viewer
-from scamlink.store.audit import AuditHeadMissing, head, iter_entries
+from scamlink.store.audit import AuditHeadMissing, head, held_head, iter_entries
 from scamlink.store.schema import audit_head, audit_log
 
 ADMIN = Actor("admin@knpa.test", 1, "KNPA")
@@ -228,3 +230,57 @@ def test_a_missing_head_row_breaks_the_chain(engine: Engine, key: Ed25519Private
     assert _verify(engine, key) == (False, 3)
     with pytest.raises(AuditHeadMissing), engine.begin() as conn:
         record(conn, ADMIN, "test.action")
+
+
+def test_appends_in_one_transaction_reuse_the_held_lock(
+    engine: Engine, key: Ed25519PrivateKey
+) -> None:
+    """PostgreSQL keeps the head locked and remembered for the rest of the transaction."""
+    with engine.begin() as conn:
+        record(conn, ADMIN, "test.action", "first")
+        held = held_head(conn)
+        if engine.dialect.name == "sqlite":
+            assert held is None
+        else:
+            assert held is not None
+            assert held[0] == 1
+        record(conn, ADMIN, "test.action", "second")
+        record_many(conn, [Event(ADMIN, "test.action", "third"), Event(ADMIN, "test.action")])
+    with engine.connect() as conn:
+        assert held_head(conn) is None  # the commit ended it
+        assert [e.seq for e in iter_entries(conn)] == [1, 2, 3, 4]
+    assert _verify(engine, key) == (True, None)
+
+
+def test_a_rolled_back_savepoint_does_not_fork_the_chain(
+    engine: Engine, key: Ed25519PrivateKey
+) -> None:
+    with engine.begin() as conn:
+        record(conn, ADMIN, "test.action", "kept")
+        savepoint = conn.begin_nested()
+        record(conn, ADMIN, "test.action", "undone")
+        record(conn, ADMIN, "test.action", "undone too")
+        savepoint.rollback()
+        record(conn, ADMIN, "test.action", "after")
+        with conn.begin_nested():
+            record(conn, ADMIN, "test.action", "in a released savepoint")
+        record(conn, ADMIN, "test.action", "last")
+    with engine.connect() as conn:
+        targets = [e.target for e in iter_entries(conn)]
+    assert targets == ["kept", "after", "in a released savepoint", "last"]
+    assert _verify(engine, key) == (True, None)
+
+
+def test_a_stale_held_head_is_never_chained_to(engine: Engine, key: Ed25519PrivateKey) -> None:
+    """A remembered head from an ended transaction is ignored, even if the events that clear
+    it did not run."""
+    with engine.begin() as conn:
+        record(conn, ADMIN, "test.action", "one")
+        stale = dict(conn.info)
+    _append(engine, 2)
+    with engine.begin() as conn:
+        conn.info.update(stale)
+        record(conn, ADMIN, "test.action", "after")
+    with engine.connect() as conn:
+        assert [e.seq for e in iter_entries(conn)] == [1, 2, 3, 4]
+    assert _verify(engine, key) == (True, None)

@@ -8,10 +8,10 @@ from sqlalchemy.exc import IntegrityError
 
 from scamlink.sharing.policy import Releases
 from scamlink.sharing.tlp import Tlp
-from scamlink.store.markings import releases_of
+from scamlink.store.markings import recipients_of, releases_of
 from scamlink.store.reports import store_reports
 from scamlink.store.schema import indicators, reports, sightings
-from tests.factories import make_report
+from tests.factories import add_user, make_report
 
 
 def _count(engine: Engine, table: Table) -> int:
@@ -84,3 +84,18 @@ def test_releases_are_stored_for_amber_and_refused_on_other_markings(engine: Eng
         assert releases_of(conn, report_id) == to_rtp
         with pytest.raises(ValueError, match="releases on a GREEN report"):
             store_reports(conn, [green])
+
+
+def test_recipients_are_stored_for_red_and_refused_on_other_markings(engine: Engine) -> None:
+    kim = add_user(engine, "kim@knpa.test")
+    red = replace(make_report("R-1", tlp=Tlp.RED), recipients=frozenset({kim}))
+    amber = replace(make_report("A-1", tlp=Tlp.AMBER), recipients=frozenset({kim}))
+    with engine.begin() as conn:
+        assert store_reports(conn, [red]).stored == 1
+        report_id = conn.scalar(select(reports.c.id).where(reports.c.external_id == "R-1"))
+        assert report_id is not None
+        assert recipients_of(conn, report_id) == frozenset({kim})
+        assert store_reports(conn, [red]).duplicates == 1  # a re-import adds no second row
+        assert recipients_of(conn, report_id) == frozenset({kim})
+        with pytest.raises(ValueError, match="recipients on a AMBER report"):
+            store_reports(conn, [amber])

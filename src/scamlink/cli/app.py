@@ -9,6 +9,7 @@ from scamlink.cli import audit as audit_cli
 from scamlink.cli import extract as extract_cli
 from scamlink.cli import keys as keys_cli
 from scamlink.cli import personal_data as personal_data_cli
+from scamlink.cli import sharing as sharing_cli
 from scamlink.cli import users as users_cli
 from scamlink.cli.errors import TranslatingGroup
 
@@ -30,3 +31,4 @@ app.add_typer(users_cli.app, name="users")
 app.add_typer(keys_cli.app, name="keys")
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(personal_data_cli.app, name="personal-data")
+app.add_typer(sharing_cli.app, name="sharing")

@@ -1,4 +1,4 @@
-"""`scamlink audit`: check the hash chain, show the latest entries."""
+"""`scamlink audit`: check the hash chain, sign a checkpoint, show the latest entries."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from scamlink.config import load_settings
+from scamlink.sharing.audit import checkpoint as sign_checkpoint
 from scamlink.sharing.audit import utc, verify_and_checkpoint
 from scamlink.sharing.checkpoints import signing_key
 from scamlink.store.audit import latest_entries
@@ -36,6 +37,31 @@ def verify() -> None:
         )
         raise typer.Exit(1)
     typer.echo(f"audit chain intact: {verdict.checked:,} entries, head {verdict.last_hash[:16]}…")
+
+
+@app.command()
+def checkpoint() -> None:
+    """Sign a checkpoint of the current head after checking the chain (exit 1 when broken).
+
+    Nothing is signed when no entry was added since the latest checkpoint. The web app does
+    this by itself every SCAMLINK_AUDIT_CHECKPOINT_MINUTES (60 by default).
+    """
+    settings = load_settings()
+    key = signing_key(settings.data_dir)
+    with opened_store(settings) as engine, engine.begin() as conn:
+        signed = sign_checkpoint(conn, key)
+    verdict = signed.verdict
+    if not verdict.intact:
+        typer.echo(
+            f"audit chain BROKEN at entry {verdict.broken_seq}: {verdict.reason}; "
+            "no checkpoint signed",
+            err=True,
+        )
+        raise typer.Exit(1)
+    if signed.signed:
+        typer.echo(f"checkpoint signed at entry {verdict.last_seq}")
+    else:
+        typer.echo(f"nothing new since the checkpoint at entry {verdict.last_seq}")
 
 
 @app.command()

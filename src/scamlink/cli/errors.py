@@ -14,6 +14,7 @@ from scamlink.sharing.administration import AccountError
 from scamlink.sharing.api_keys import ApiKeyError
 from scamlink.sharing.keystore import KeyStoreError
 from scamlink.sharing.personal_data import PersonalDataError
+from scamlink.sharing.sharing_admin import SharingError
 from scamlink.sharing.victims import NotAllowed
 from scamlink.store.agencies import AgencyExists
 from scamlink.store.engine import StoreUnavailable
@@ -33,6 +34,7 @@ USER_FACING_ERRORS = (
     PersonalDataError,
     NotAllowed,
     UnknownReport,
+    SharingError,
 )
 
 

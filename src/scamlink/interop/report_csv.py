@@ -57,6 +57,7 @@ CURRENCIES = frozenset(list_currencies()) | CRYPTO_CURRENCIES
 REQUIRED = ("external_id", "received_at", "victim_country", "scam_type", "tlp")
 # Read when present, never written by `write_header` (files without it stay byte-identical).
 RELEASE_COLUMN = "release_to"  # AMBER only: `;`-separated agency codes or sharing group names
+RECIPIENTS_COLUMN = "recipients"  # RED only: `;`-separated e-mails of users
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +94,9 @@ def read_reports(
 ) -> Iterator[ParsedRow]:
     """Parse rows one at a time (bounded memory); bad rows come back with their problems.
 
-    `directory` holds the agencies and sharing groups a `release_to` cell may name; without
-    one, any release is rejected as unknown.
+    `directory` holds the agencies and sharing groups a `release_to` cell may name, and the
+    users a `recipients` cell may name; without one, any release or recipient is rejected as
+    unknown.
     """
     reader = csv.DictReader(stream)
     header = reader.fieldnames or []
@@ -142,6 +144,7 @@ def _parse_row(
     except ValueError as exc:
         fail("tlp", str(exc))
     releases = _parse_releases(text(RELEASE_COLUMN), tlp, directory, fail)
+    recipients = _parse_recipients(text(RECIPIENTS_COLUMN), tlp, directory, fail)
     loss_amount: Decimal | None = None
     loss_currency = text("loss_currency").upper() or None
     if text("loss_amount"):
@@ -192,6 +195,7 @@ def _parse_row(
         tlp=tlp,
         sightings=tuple(sightings),
         releases=releases,
+        recipients=recipients,
     )
     return ParsedRow(line, report, tuple(dropped))
 
@@ -217,6 +221,26 @@ def _parse_releases(
         else:
             groups.add(found[1])
     return Releases(frozenset(agencies), frozenset(groups))
+
+
+def _parse_recipients(
+    cell: str, tlp: Tlp | None, directory: ReleaseDirectory, fail: Callable[[str, str], None]
+) -> frozenset[int]:
+    emails = list(_split_values(cell))
+    if not emails:
+        return frozenset()
+    if tlp is not Tlp.RED:
+        if tlp is not None:
+            fail(RECIPIENTS_COLUMN, f"recipients apply to RED reports only, not {tlp.value}")
+        return frozenset()
+    people: set[int] = set()
+    for email in emails:
+        user_id = directory.person(email)
+        if user_id is None:
+            fail(RECIPIENTS_COLUMN, f"no user with e-mail {email.lower()!r}")
+        else:
+            people.add(user_id)
+    return frozenset(people)
 
 
 def _split_values(cell: str) -> Iterable[str]:

@@ -59,3 +59,4 @@ class Report:
     tlp: Tlp
     sightings: tuple[Sighting, ...] = field(default=())
     releases: Releases = NO_RELEASES  # AMBER only: the agencies and sharing groups named
+    recipients: frozenset[int] = frozenset()  # RED only: the user ids of the people named

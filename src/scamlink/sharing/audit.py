@@ -188,10 +188,27 @@ def record_many(conn: Connection, events: Sequence[Event]) -> list[int]:
     Taking the head row first serialises appends: PostgreSQL locks the row, SQLite takes its
     single write lock (the same effect as BEGIN IMMEDIATE), so two writers never extend the
     same entry and the chain cannot fork. A batch takes the lock once and inserts in one go.
+    On PostgreSQL the lock is kept to the end of the transaction, so later appends in the same
+    transaction skip the lock and the read (`store.audit.held_head`).
     """
     if not events:
         return []
+    held = audit_rows.held_head(conn)
+    if held is not None:
+        # PostgreSQL, this transaction already holds the lock: one statement per append.
+        entries = _chain(events, held[0] + 1, held[1])
+        if audit_rows.append_held(conn, entries, held[0]):
+            audit_rows.hold_head(conn, entries[-1].seq, entries[-1].hash)
+            return [e.seq for e in entries]
     first, previous = audit_rows.lock_head(conn, len(events))
+    entries = _chain(events, first, previous)
+    audit_rows.insert_entries(conn, entries)
+    # The lock is held until the transaction ends: later appends in it start from here.
+    audit_rows.hold_head(conn, entries[-1].seq, entries[-1].hash)
+    return [e.seq for e in entries]
+
+
+def _chain(events: Sequence[Event], first: int, previous: str) -> list[Entry]:
     at = datetime.now(UTC)
     entries = []
     for offset, event in enumerate(events):
@@ -210,8 +227,7 @@ def record_many(conn: Connection, events: Sequence[Event]) -> list[int]:
         entry = replace(entry, hash=expected_hash(previous, entry))
         entries.append(entry)
         previous = entry.hash
-    audit_rows.insert_entries(conn, entries)
-    return [e.seq for e in entries]
+    return entries
 
 
 def verify_log(conn: Connection, key: Ed25519PrivateKey) -> Verdict:
@@ -236,6 +252,31 @@ def verify_and_checkpoint(conn: Connection, key: Ed25519PrivateKey) -> Verdict:
     if verdict.intact:
         audit_rows.add_checkpoint(conn, sign(key, verdict.last_seq, verdict.last_hash))
     return verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """What `checkpoint` did: `verdict` of the chain; `signed` False when the latest authentic
+    checkpoint already covered the head (nothing new) or the chain is broken."""
+
+    verdict: Verdict
+    signed: bool
+
+
+def checkpoint(conn: Connection, key: Ed25519PrivateKey) -> Signed:
+    """Sign the current head, after checking the whole chain, unless nothing changed since the
+    latest authentic checkpoint (idempotent: then nothing is read beyond the head)."""
+    latest = audit_rows.latest_checkpoint(conn)
+    last = audit_rows.head(conn)
+    if latest is not None and latest.seq == last and is_authentic(latest, key):
+        at_head = GENESIS if last == 0 else audit_rows.entry_hash_at(conn, last)
+        if at_head == latest.hash:
+            return Signed(Verdict(True, 0, latest.seq, latest.hash), signed=False)
+    verdict = verify_log(conn, key)
+    if not verdict.intact:
+        return Signed(verdict, signed=False)
+    audit_rows.add_checkpoint(conn, sign(key, verdict.last_seq, verdict.last_hash))
+    return Signed(verdict, signed=True)
 
 
 @dataclass(frozen=True, slots=True)

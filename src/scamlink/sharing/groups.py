@@ -29,10 +29,12 @@ REFERENCE_GROUPS: tuple[SharingGroup, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class ReleaseDirectory:
-    """The names a release may use: agency codes, and group names or ids (→ group id)."""
+    """The names a release may use: agency codes, and group names or ids (→ group id); and the
+    people a RED report may name as recipients (e-mail → user id)."""
 
     agencies: frozenset[str] = field(default=frozenset())
     groups: Mapping[str, str] = field(default_factory=dict)  # case-folded name or id → id
+    people: Mapping[str, int] = field(default_factory=dict)  # lower-case e-mail → user id (RED)
 
     def resolve(self, name: str) -> tuple[str, str] | None:
         """("agency", code) or ("group", id) for a name written in a file; None if unknown."""
@@ -40,3 +42,7 @@ class ReleaseDirectory:
             return ("agency", name.upper())
         group = self.groups.get(name.casefold())
         return ("group", group) if group is not None else None
+
+    def person(self, email: str) -> int | None:
+        """The user id a `recipients` cell names by e-mail; None if no such user."""
+        return self.people.get(email.strip().lower())

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, or_, select
+from sqlalchemy import Connection, Engine, Row, event, or_, select
 
 from scamlink.store.schema import audit_checkpoints, audit_head, audit_log
 
@@ -69,6 +69,19 @@ _SQLITE_INSERT = (
     " action, target, details, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _PG_INSERT = _SQLITE_INSERT.replace("?", "%s")
+# PostgreSQL, later appends of a transaction that already holds the head row's lock: the head
+# moves and the entry goes in with one statement. The head must still be where this
+# transaction left it (otherwise nothing is inserted and the append starts over from the lock).
+_PG_APPEND_HELD = (
+    "WITH moved AS (UPDATE audit_head SET seq = %s WHERE id = 1 AND seq = %s RETURNING seq)"
+    " INSERT INTO audit_log (seq, at, actor, actor_user_id, actor_agency, subject_agency,"
+    " action, target, details, hash) SELECT %s::bigint, %s::timestamptz, %s::text, %s::bigint,"
+    " %s::text, %s::text, %s::text, %s::text, %s::text, %s::text FROM moved"
+)
+_PG_MOVE_HELD = "UPDATE audit_head SET seq = %s WHERE id = 1 AND seq = %s"
+# Where a transaction keeps the head it holds (Connection.info lives as long as the driver
+# connection; the entry names the transaction and savepoint it is valid in).
+_HELD = "scamlink.audit.held_head"
 
 
 def _driver_cursor(conn: Connection) -> Any:
@@ -118,6 +131,73 @@ def lock_head(conn: Connection, count: int = 1) -> tuple[int, str]:
     if last is None:
         raise AuditHeadMissing("the audit log's head row is missing")
     return int(last) - count + 1, GENESIS if previous is None else str(previous)
+
+
+@dataclass(frozen=True, slots=True)
+class _Held:
+    transaction: object
+    savepoint: object | None
+    seq: int
+    hash: str
+
+
+def held_head(conn: Connection) -> tuple[int, str] | None:
+    """PostgreSQL: (last seq, its hash) when this very transaction already holds the head row's
+    lock (an earlier append), so the next append need not lock and read again; else None.
+
+    Valid only in the transaction and savepoint that took it: a commit, a rollback, or a
+    savepoint begun, released or rolled back since, make it stale, and the append takes the
+    lock again (always correct, only slower).
+    """
+    held = conn.info.get(_HELD)
+    if not isinstance(held, _Held):
+        return None
+    if (
+        not conn.in_transaction()
+        or held.transaction is not conn.get_transaction()
+        or held.savepoint is not conn.get_nested_transaction()
+    ):
+        conn.info.pop(_HELD, None)
+        return None
+    return held.seq, held.hash
+
+
+def hold_head(conn: Connection, seq: int, entry_hash: str) -> None:
+    """Remember the head this transaction holds locked (PostgreSQL only: on SQLite an append
+    is two statements either way)."""
+    if conn.dialect.name != "sqlite":
+        conn.info[_HELD] = _Held(
+            conn.get_transaction(), conn.get_nested_transaction(), seq, entry_hash
+        )
+
+
+def _forget_head(conn: Connection, *_: object) -> None:
+    conn.info.pop(_HELD, None)
+
+
+# Belt and braces beside the identity checks above: whatever ends a transaction or a savepoint
+# drops the remembered head at once (registered on the Engine class: every engine).
+for _name in ("commit", "rollback", "rollback_savepoint", "release_savepoint", "savepoint"):
+    event.listen(Engine, _name, _forget_head)
+
+
+def append_held(conn: Connection, entries: list[Entry], held_seq: int) -> bool:
+    """Append entries chained from the held head (`held_head`); False, with nothing written,
+    when the head is not where this transaction left it."""
+    cursor = _driver_cursor(conn)
+    try:
+        if len(entries) == 1:
+            cursor.execute(_PG_APPEND_HELD, (entries[0].seq, held_seq, *_row(entries[0], False)))
+            if cursor.rowcount != 1:
+                return False
+        else:
+            cursor.execute(_PG_MOVE_HELD, (entries[-1].seq, held_seq))
+            if cursor.rowcount != 1:
+                return False
+            cursor.executemany(_PG_INSERT, [_row(e, False) for e in entries])
+    finally:
+        cursor.close()
+    return True
 
 
 def head(conn: Connection) -> int | None:

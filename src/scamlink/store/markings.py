@@ -20,6 +20,7 @@ from scamlink.store.schema import (
     report_recipients,
     sharing_group_members,
     sharing_groups,
+    users,
 )
 
 
@@ -70,7 +71,8 @@ def release_directory(conn: Connection) -> ReleaseDirectory:
     for row in conn.execute(select(sharing_groups.c.id, sharing_groups.c.name)):
         groups[row.name.casefold()] = row.id
         groups[row.id.casefold()] = row.id
-    return ReleaseDirectory(frozenset(conn.scalars(select(agencies.c.code))), groups)
+    people = {row.email.lower(): row.id for row in conn.execute(select(users.c.id, users.c.email))}
+    return ReleaseDirectory(frozenset(conn.scalars(select(agencies.c.code))), groups, people)
 
 
 def add_releases(conn: Connection, rows: Iterable[tuple[int, Releases]]) -> None:
@@ -87,9 +89,19 @@ def add_releases(conn: Connection, rows: Iterable[tuple[int, Releases]]) -> None
 
 
 def add_recipients(conn: Connection, report_id: int, user_ids: Iterable[int]) -> None:
-    rows = [{"report_id": report_id, "user_id": u} for u in sorted(set(user_ids))]
-    if rows:
-        conn.execute(report_recipients.insert(), rows)
+    add_many_recipients(conn, [(report_id, frozenset(user_ids))])
+
+
+def add_many_recipients(conn: Connection, rows: Iterable[tuple[int, frozenset[int]]]) -> None:
+    """Store the named people of RED reports (report id → user ids) in one statement."""
+    values = [{"report_id": r, "user_id": u} for r, people in rows for u in sorted(people)]
+    if values:
+        conn.execute(report_recipients.insert(), values)
+
+
+def recipients_of(conn: Connection, report_id: int) -> frozenset[int]:
+    r = report_recipients
+    return frozenset(conn.scalars(select(r.c.user_id).where(r.c.report_id == report_id)))
 
 
 def releases_of(conn: Connection, report_id: int) -> Releases:
@@ -141,3 +153,37 @@ def resolve_viewer(
         groups=groups_of_agency(conn, agency),
         partner_caps=caps,
     )
+
+
+def group_by_name(conn: Connection, name: str) -> SharingGroup | None:
+    """The group whose name or id is `name` (case-insensitive), with its members."""
+    wanted = name.strip().casefold()
+    for group in list_groups(conn):
+        if wanted in (group.name.casefold(), group.id.casefold()):
+            return group
+    return None
+
+
+def add_group_member(conn: Connection, group_id: str, agency: str) -> None:
+    conn.execute(sharing_group_members.insert(), [{"group_id": group_id, "agency": agency}])
+
+
+def remove_group_member(conn: Connection, group_id: str, agency: str) -> bool:
+    m = sharing_group_members
+    done = conn.execute(m.delete().where((m.c.group_id == group_id) & (m.c.agency == agency)))
+    return done.rowcount > 0
+
+
+def list_partner_caps(conn: Connection, *, owner: str | None = None) -> list[tuple[str, int, Tlp]]:
+    """(owner, partner user id, widest marking) rows, by owner then user."""
+    query = select(partner_caps).order_by(partner_caps.c.owner, partner_caps.c.user_id)
+    if owner is not None:
+        query = query.where(partner_caps.c.owner == owner)
+    return [(row.owner, row.user_id, Tlp(row.max_tlp)) for row in conn.execute(query)]
+
+
+def discloses_hidden_counts(conn: Connection, agency: str) -> bool:
+    query = select(agency_settings.c.disclose_hidden_counts).where(
+        agency_settings.c.agency == agency
+    )
+    return bool(conn.scalar(query))

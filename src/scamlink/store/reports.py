@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from scamlink.reports.model import Report
 from scamlink.sharing.tlp import Tlp
-from scamlink.store.markings import add_releases
+from scamlink.store.markings import add_many_recipients, add_releases
 from scamlink.store.schema import indicators, reports, sightings
 
 IndicatorKey = tuple[str, str]  # (type, canonical value)
@@ -66,6 +66,9 @@ def _store(
         if report.releases and report.tlp is not Tlp.AMBER:
             # Releases widen AMBER only; on another marking they would mean nothing, or too much.
             raise ValueError(f"report {report.external_id}: releases on a {report.tlp} report")
+        if report.recipients and report.tlp is not Tlp.RED:
+            # Named people are RED's audience; on a wider marking they would widen nothing.
+            raise ValueError(f"report {report.external_id}: recipients on a {report.tlp} report")
         unique.setdefault((report.agency, report.external_id), report)
     if not unique:
         return BatchResult(0, len(batch)), {}
@@ -73,6 +76,10 @@ def _store(
     fresh = [r for key, r in unique.items() if key in report_ids]
     add_releases(
         conn, [(report_ids[(r.agency, r.external_id)], r.releases) for r in fresh if r.releases]
+    )
+    add_many_recipients(
+        conn,
+        [(report_ids[(r.agency, r.external_id)], r.recipients) for r in fresh if r.recipients],
     )
     indicator_ids = _indicator_ids(conn, fresh, known)
     rows = [

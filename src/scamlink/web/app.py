@@ -16,8 +16,10 @@ from scamlink.config import Settings
 from scamlink.store.migrate import head_revision
 from scamlink.web import admin, api, auth, pages, victims
 from scamlink.web.api import API_V1
+from scamlink.web.checkpointing import checkpoint_lifespan
 from scamlink.web.csrf import require_csrf_token
 from scamlink.web.errors import install_error_handlers
+from scamlink.web.forged_sessions import ForgedSessionMiddleware
 from scamlink.web.i18n import LocaleMiddleware
 from scamlink.web.rendering import build_environment
 from scamlink.web.security import SecurityHeadersMiddleware
@@ -48,6 +50,8 @@ def create_app(settings: Settings, engine: Engine, *, secure_cookies: bool = Tru
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
         dependencies=[Depends(require_csrf_token)],
+        # Signs an audit checkpoint every SCAMLINK_AUDIT_CHECKPOINT_MINUTES while serving.
+        lifespan=checkpoint_lifespan(settings, engine),
     )
     app.state.web = WebState(
         settings=settings,
@@ -63,7 +67,8 @@ def create_app(settings: Settings, engine: Engine, *, secure_cookies: bool = Tru
     app.include_router(victims.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
-    # The last added runs first: headers wrap everything, then the session, then the locale.
+    # The last added runs first: headers wrap everything, then the forged-cookie check, then the
+    # session, then the locale.
     app.add_middleware(LocaleMiddleware, secure_cookies=secure_cookies)
     app.add_middleware(
         SessionMiddleware,
@@ -72,6 +77,14 @@ def create_app(settings: Settings, engine: Engine, *, secure_cookies: bool = Tru
         max_age=auth.SESSION_MAX_AGE,
         same_site="lax",
         https_only=secure_cookies,
+    )
+    # Before the session: a cookie whose signature fails is audited (then ignored by it).
+    app.add_middleware(
+        ForgedSessionMiddleware,
+        engine=engine,
+        secret_key=session_key(settings.secret_key),
+        session_cookie=auth.SESSION_COOKIE,
+        max_age=auth.SESSION_MAX_AGE,
     )
     app.add_middleware(SecurityHeadersMiddleware)
     return app
