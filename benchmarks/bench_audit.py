@@ -12,25 +12,19 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine
 
+from benchmarks.databases import scratch_postgres, scratch_sqlite
 from scamlink.sharing.audit import Actor, Event, record, record_many
 from scamlink.store.audit import ensure_head
-from scamlink.store.engine import normalise_url, open_engine
-from scamlink.store.migrate import upgrade
 from scamlink.store.schema import audit_head, audit_log
 
 ENTRIES = int(os.environ.get("BENCH_AUDIT_ENTRIES", "50000"))
 SINGLE = int(os.environ.get("BENCH_AUDIT_SINGLE", "2000"))
-POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BATCH = 1_000
 ACTOR = Actor("analyst@knpa.demo", 17, "KNPA")
 DETAILS = {"report": 123456, "fields": ["name", "passport"], "reason": "case KR-2026-0042"}
@@ -111,35 +105,11 @@ def _rows(name: str, engine: Engine) -> list[str]:
     return lines
 
 
-def _postgres() -> list[str]:
-    """In a database of its own on the server of `BENCH_POSTGRES_URL`, dropped afterwards."""
-    name = f"scamlink_bench_audit_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = make_url(normalise_url(POSTGRES_URL)).set(database=name)
-        engine = open_engine(url.render_as_string(hide_password=False))
-        try:
-            upgrade(engine)
-            return _rows("PostgreSQL", engine)
-        finally:
-            engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def run() -> list[str]:
-    with tempfile.TemporaryDirectory(prefix="scamlink-bench-audit-") as tmp:
-        engine = open_engine(f"sqlite:///{Path(tmp) / 'audit.db'}")
-        try:
-            upgrade(engine)
-            lines = _rows("SQLite", engine)
-        finally:
-            engine.dispose()
-    return lines + _postgres()
+    with scratch_sqlite("scamlink-bench-audit-") as engine:
+        lines = _rows("SQLite", engine)
+    with scratch_postgres("scamlink_bench_audit_") as engine:
+        return lines + _rows("PostgreSQL", engine)
 
 
 if __name__ == "__main__":

@@ -12,28 +12,22 @@ from __future__ import annotations
 import os
 import random
 import statistics
-import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, select, text, tuple_
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine, select, text, tuple_
 
+from benchmarks.databases import scratch_postgres, scratch_sqlite
 from scamlink.sharing.agencies import REPORTING_AGENCIES
 from scamlink.sharing.groups import SharingGroup
 from scamlink.sharing.roles import Role, Viewer
-from scamlink.store.engine import normalise_url, open_engine
 from scamlink.store.markings import add_group, resolve_viewer
-from scamlink.store.migrate import upgrade
 from scamlink.store.schema import reports
 from scamlink.store.visibility import list_visible_reports
 
 REPORTS = int(os.environ.get("BENCH_VISIBILITY_REPORTS", "1000000"))
-POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PAGES = 300  # timed listings per variant
 PAGE = 50
 CHUNK = 20_000
@@ -198,48 +192,18 @@ def measure(engine: Engine, backend: str, n: int) -> list[str]:
     return lines
 
 
-def _sqlite(n: int) -> list[str]:
-    with tempfile.TemporaryDirectory(prefix="scamlink-bench-") as tmp:
-        engine = open_engine(f"sqlite:///{Path(tmp) / 'visibility.db'}")
-        try:
-            upgrade(engine)
-            began = time.perf_counter()
-            build(engine, n)
-            print(
-                f"# SQLite: built {n:,} reports in {time.perf_counter() - began:.0f} s", flush=True
-            )
-            return measure(engine, "SQLite", n)
-        finally:
-            engine.dispose()
-
-
-def _postgres(n: int) -> list[str]:
-    name = f"scamlink_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = make_url(normalise_url(POSTGRES_URL)).set(database=name)
-        engine = open_engine(url.render_as_string(hide_password=False))
-        try:
-            upgrade(engine)
-            began = time.perf_counter()
-            build(engine, n)
-            print(
-                f"# PostgreSQL: built {n:,} reports in {time.perf_counter() - began:.0f} s",
-                flush=True,
-            )
-            return measure(engine, "PostgreSQL", n)
-        finally:
-            engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def _built_and_measured(engine: Engine, backend: str, n: int) -> list[str]:
+    began = time.perf_counter()
+    build(engine, n)
+    print(f"# {backend}: built {n:,} reports in {time.perf_counter() - began:.0f} s", flush=True)
+    return measure(engine, backend, n)
 
 
 def run() -> list[str]:
-    return _sqlite(REPORTS) + _postgres(REPORTS)
+    with scratch_sqlite("scamlink-bench-visibility-") as engine:
+        lines = _built_and_measured(engine, "SQLite", REPORTS)
+    with scratch_postgres("scamlink_bench_") as engine:
+        return lines + _built_and_measured(engine, "PostgreSQL", REPORTS)
 
 
 if __name__ == "__main__":
