@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import ColumnElement, Connection, Row, select
 
 from scamlink.sharing.roles import Role
 from scamlink.store.schema import users
@@ -63,8 +64,10 @@ def user_by_id(conn: Connection, user_id: int) -> UserRecord | None:
 
 def _one(conn: Connection, condition: ColumnElement[bool]) -> UserRecord | None:
     row = conn.execute(select(users).where(condition)).first()
-    if row is None:
-        return None
+    return None if row is None else _record(row)
+
+
+def _record(row: Row[Any]) -> UserRecord:
     return UserRecord(
         id=row.id,
         email=row.email,
@@ -86,15 +89,4 @@ def list_users(conn: Connection, *, agency: str | None = None) -> list[UserRecor
     query = select(users).order_by(users.c.agency, users.c.email)
     if agency is not None:
         query = query.where(users.c.agency == agency)
-    return [
-        UserRecord(
-            id=row.id,
-            email=row.email,
-            agency=row.agency,
-            role=Role(row.role),
-            display_name=row.display_name,
-            password_hash=row.password_hash,
-            disabled=row.disabled,
-        )
-        for row in conn.execute(query)
-    ]
+    return [_record(row) for row in conn.execute(query)]
