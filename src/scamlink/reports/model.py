@@ -26,6 +26,22 @@ class ScamType(StrEnum):
     OTHER = "other"
 
 
+class ReportSource(StrEnum):
+    """Who filed the report: a police officer, a partner bank/telco/exchange, or the public."""
+
+    POLICE = "police"
+    PARTNER = "partner"
+    PUBLIC = "public"
+
+
+class ReviewStatus(StrEnum):
+    """An officer's judgement of the report; public verdicts count verified reports only."""
+
+    UNVERIFIED = "unverified"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
 class SightingRole(StrEnum):
     """The part an indicator played in a report."""
 
@@ -60,3 +76,5 @@ class Report:
     sightings: tuple[Sighting, ...] = field(default=())
     releases: Releases = NO_RELEASES  # AMBER only: the agencies and sharing groups named
     recipients: frozenset[int] = frozenset()  # RED only: the user ids of the people named
+    source: ReportSource = ReportSource.POLICE
+    review_status: ReviewStatus = ReviewStatus.UNVERIFIED

@@ -118,6 +118,8 @@ def _insert_reports(conn: Connection, batch: list[Report]) -> dict[tuple[str, st
             "loss_currency": r.loss_currency,
             "narrative": r.narrative,
             "tlp": r.tlp.value,
+            "source": r.source.value,
+            "review_status": r.review_status.value,
         }
         for r in batch
     ]

@@ -69,6 +69,8 @@ reports = Table(
     Column("loss_currency", String(8)),
     Column("narrative", Text, nullable=False),
     Column("tlp", String(12), nullable=False),
+    Column("source", String(12), nullable=False, server_default="police"),
+    Column("review_status", String(12), nullable=False, server_default="unverified"),
     UniqueConstraint("agency", "external_id"),
     Index(None, "agency", "tlp"),
     Index(None, "received_at"),
@@ -275,4 +277,37 @@ web_sessions = Table(
     Column("ended_at", DateTime(timezone=True)),
     Index(None, "user_id"),
     Index(None, "expires_at"),
+)
+
+# --- campaigns (issue 5: reports linked by shared specific indicators) ---
+
+# A persisted union-find, kept flat: every linked report names its campaign's current id, and
+# a merge re-points the smaller campaign's reports to the larger one's id.
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("report_count", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index(None, "report_count"),
+)
+
+report_campaigns = Table(
+    "report_campaigns",
+    metadata,
+    Column("report_id", ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("campaign_id", ForeignKey("campaigns.id"), nullable=False),
+    Index(None, "campaign_id"),
+)
+
+# The id a merged-away campaign had, and the campaign that absorbed it (followed transitively),
+# so that a reference held by a case or a note never dangles.
+campaign_redirects = Table(
+    "campaign_redirects",
+    metadata,
+    Column("old_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("new_id", BigInteger, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index(None, "new_id"),
 )
