@@ -7,8 +7,8 @@ counted as a duplicate, so a retried import is harmless.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Insert, select
@@ -29,6 +29,12 @@ _LOOKUP_CHUNK = 900
 class BatchResult:
     stored: int
     duplicates: int
+    report_ids: list[int] = field(default_factory=list)  # the ids of the reports stored now
+
+
+# Called inside a batch's transaction with the ids of its newly stored reports, so that work
+# which must never lag behind the reports (linking them into campaigns) commits with them.
+OnStored = Callable[[Connection, Sequence[int]], None]
 
 
 class ReportWriter:
@@ -39,14 +45,19 @@ class ReportWriter:
     enter the memory only after their batch committed, so a rolled-back batch leaves none.
     """
 
-    def __init__(self, engine: Engine, *, remember: int = 1_000_000) -> None:
+    def __init__(
+        self, engine: Engine, *, remember: int = 1_000_000, on_stored: OnStored | None = None
+    ) -> None:
         self._engine = engine
         self._remember = remember
         self._known: dict[IndicatorKey, int] = {}
+        self._on_stored = on_stored
 
     def store(self, batch: Sequence[Report]) -> BatchResult:
         with self._engine.begin() as conn:
             result, new_ids = _store(conn, batch, self._known)
+            if self._on_stored is not None and result.report_ids:
+                self._on_stored(conn, result.report_ids)
         if len(self._known) + len(new_ids) > self._remember:
             self._known.clear()
         self._known.update(new_ids)
@@ -93,7 +104,8 @@ def _store(
     ]
     _insert_sightings(conn, rows)
     new_ids = {k: v for k, v in indicator_ids.items() if k not in known}
-    return BatchResult(len(fresh), len(batch) - len(fresh)), new_ids
+    stored_ids = [report_ids[(r.agency, r.external_id)] for r in fresh]
+    return BatchResult(len(fresh), len(batch) - len(fresh), stored_ids), new_ids
 
 
 def _insert(conn: Connection, table: Any, conflict_on: list[str]) -> Insert:
