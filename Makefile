@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HTMX := src/scamlink/web/static/vendor/htmx.min.js
+CYTOSCAPE := src/scamlink/web/static/vendor/cytoscape.min.js
 DEMO_DIR := var/demo
 DEMO_REPORTS ?= 20000
 DEMO_SEED ?= 7
@@ -56,10 +57,14 @@ $(HTMX): package.json package-lock.json
 	mkdir -p $(dir $@)
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 
+# The campaign graph (Cytoscape.js), from the same npm install.
+$(CYTOSCAPE): $(HTMX)
+	cp node_modules/cytoscape/dist/cytoscape.min.js $@
+
 catalogs: install
 	$(BIN)/pybabel -q compile -d src/scamlink/web/locale
 
-assets: $(HTMX) catalogs
+assets: $(HTMX) $(CYTOSCAPE) catalogs
 
 # Page tests drive Debian's Chromium through Playwright (no browser download).
 chromium:

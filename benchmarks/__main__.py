@@ -25,6 +25,12 @@ def main() -> None:
         print(line, flush=True)
     print(*__import__("benchmarks.bench_extract").bench_extract.run(), sep="\n", flush=True)
     print(*__import__("benchmarks.bench_visibility").bench_visibility.run(), sep="\n", flush=True)
+    print(*__import__("benchmarks.bench_intake").bench_intake.run(), sep="\n", flush=True)
+    print(*__import__("benchmarks.bench_import").bench_import.run(), sep="\n", flush=True)
+    print(*__import__("benchmarks.bench_campaign_pages").bench_campaign_pages.run(), sep="\n")
+    print(*__import__("benchmarks.bench_quality").bench_quality.run(), sep="\n", flush=True)
+    for line in __import__("benchmarks.bench_linking").bench_linking.run():
+        print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from scamlink.linking.rules import LinkPolicy, policy_from_env
 
 
 class ConfigError(Exception):
@@ -19,6 +21,8 @@ class Settings:
     database_url: str
     secret_key: str
     audit_checkpoint_minutes: float = 60.0  # the web app signs an audit checkpoint this often
+    # Hub thresholds (SCAMLINK_LINK_*, linking/rules.py).
+    link_policy: LinkPolicy = field(default_factory=LinkPolicy)
 
     @property
     def attachments_dir(self) -> Path:
@@ -55,7 +59,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"SCAMLINK_AUDIT_CHECKPOINT_MINUTES={minutes!r} is not a number of minutes "
             "between 0 and 10080 (one week)"
         )
+    try:
+        link_policy = policy_from_env(env)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     return Settings(
+        link_policy=link_policy,
         data_dir=data_dir,
         database_url=database_url,
         secret_key=secret_key,

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scamlink.indicators import InvalidIndicator, canonicalise
+from scamlink.indicators import context as context_module
+from scamlink.indicators import extract as extract_module
+from scamlink.indicators import text as text_module
+from scamlink.indicators.banks import BANKS
 from scamlink.indicators.crypto import WALLET_RE
 from scamlink.indicators.extract import (
     _ACCOUNT_RUN_RE,
+    _EMAIL_START_RE,
+    _HANDLE_LINK_START_RE,
+    _LATIN_BANK_RE,
+    _OTHER_BANK_RE,
     _PHONE_FIND_RE,
-    BANK_ALIAS_RE,
     EMAIL_FIND_RE,
     HANDLE_LABEL_RE,
     HANDLE_LINK_RE,
@@ -21,8 +30,19 @@ from scamlink.indicators.extract import (
     Found,
     extract,
 )
-from scamlink.indicators.text import prepare, strip_invisible
+from scamlink.indicators.handles import PLATFORM_LABELS
+from scamlink.indicators.phone import phone_value
+from scamlink.indicators.text import (
+    _CHANGED_RE,
+    _FOLDABLE_RE,
+    INVISIBLE_RE,
+    prepare,
+    strip_invisible,
+)
+from scamlink.indicators.trie import literal_atoms, trie_pattern
 from scamlink.indicators.types import IndicatorType
+from tests.indicators import test_context
+from tests.indicators.world_text import mixed_text
 
 T = IndicatorType
 
@@ -251,7 +271,10 @@ def test_a_megabyte_of_junk_finishes() -> None:
         EMAIL_FIND_RE,
         HANDLE_LINK_RE,
         HANDLE_LABEL_RE,
-        BANK_ALIAS_RE,
+        _LATIN_BANK_RE,
+        _OTHER_BANK_RE,
+        _HANDLE_LINK_START_RE,
+        _EMAIL_START_RE,
         _PHONE_FIND_RE,
         _ACCOUNT_RUN_RE,
         WALLET_RE,
@@ -335,3 +358,153 @@ def test_extraction_is_deterministic_and_sorted(text: str, country: str) -> None
     first = extract(text, country)
     assert first == extract(text, country)
     assert [f.start for f in first] == sorted(f.start for f in first)
+
+
+# --- the fast paths against the straightforward ones they replace ------------------------------
+# Extraction skips work (case-folded tries compiled without re.IGNORECASE, patterns tried only
+# where they can start, one validation per phone number, one scan for texts that need no
+# preparing); the reference below puts the plain versions back and must find the same.
+
+_OLD_PHONE_FIND_RE = re.compile(
+    r"(?=[+(\d])(?<![A-Za-z0-9+_])(?:\+|00)?\(?\d{1,15}\)?"
+    r"(?:[ \-.\u00a0/]{1,2}\(?\d{1,12}\)?){0,6}(?![0-9])"
+)
+
+
+def _old_words_pattern(words: set[str], separator: str, boundary: str) -> str:
+    latin = [w for w in words if w[0].isascii() and w[0].isalnum()]
+    other = [w for w in words if not (w[0].isascii() and w[0].isalnum())]
+
+    def atoms(w: str) -> list[str]:
+        end = r"(?!" + boundary + ")" if w[-1].isascii() and w[-1].isalnum() else ""
+        return literal_atoms(w.lower(), separator, end)
+
+    parts = []
+    if latin:
+        parts.append(r"(?<!" + boundary + ")" + trie_pattern(atoms(w) for w in latin))
+    if other:
+        parts.append(trie_pattern(atoms(w) for w in other))
+    firsts = {c for w in words for c in (w[0].lower(), w[0].upper())}
+    head = "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])"
+    return head + "(?:" + "|".join(parts) + ")"
+
+
+def _old_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    forms = {a.strip() for b in BANKS for a in (b.code, b.name, *b.names) if a.strip()}
+    bank = re.compile(_old_words_pattern(forms, r"[\s\-_.·/]{0,3}", "[A-Za-z0-9]"), re.IGNORECASE)
+    labels = {label for group in PLATFORM_LABELS.values() for label in group}
+    label = re.compile(
+        r"(?P<label>" + _old_words_pattern(labels, r"\s?", "[A-Za-z0-9_]") + r")"
+        r"(?P<id>\s?(?:id|아이디|ไอดี|号|账号|帳號|번호|number|no\.?)(?![A-Za-z]))?"
+        r"\s{0,2}(?P<sep>[:：=\-]?)\s{0,2}"
+        r"(?P<handle>\+?\(?\d[\d \-().]{5,18}\d(?![0-9])"
+        r"|@?[A-Za-z0-9][A-Za-z0-9._\-]{2,31}(?![A-Za-z0-9_]))",
+        re.IGNORECASE,
+    )
+    return bank, label
+
+
+_OLD_BANK_ALIAS_RE, _OLD_HANDLE_LABEL_RE = _old_patterns()
+
+
+@contextmanager
+def _straightforward() -> Iterator[None]:
+    """Extraction with the plain patterns and validators (caches emptied on the way in and
+    out, so neither run reuses the other's results)."""
+    swaps: list[tuple[object, str, object]] = [
+        (extract_module, "_bank_alias_at", _OLD_BANK_ALIAS_RE.match),
+        (extract_module, "HANDLE_LABEL_RE", _OLD_HANDLE_LABEL_RE),
+        (extract_module, "_PHONE_FIND_RE", _OLD_PHONE_FIND_RE),
+        (extract_module, "_bank_aliases", _OLD_BANK_ALIAS_RE.finditer),
+        (extract_module, "matches_from", lambda starts, pattern, text: pattern.finditer(text)),
+        (context_module, "_CURRENCY_BEFORE", test_context.CURRENCY_BEFORE),
+        (context_module, "_REFERENCE_BEFORE", test_context.REFERENCE_BEFORE),
+        (text_module, "_CHANGED_RE", re.compile("")),  # always "something to prepare"
+    ]
+    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in swaps]
+    phone_check = extract_module._CANONICAL["phone"]
+    extract_module._canonical.cache_clear()
+    try:
+        for owner, name, value in swaps:
+            setattr(owner, name, value)
+        extract_module._CANONICAL["phone"] = lambda raw, country: [phone_value(raw, country)]
+        yield
+    finally:
+        for owner, name, value in saved:
+            setattr(owner, name, value)
+        extract_module._CANONICAL["phone"] = phone_check
+        extract_module._canonical.cache_clear()
+
+
+@settings(max_examples=150, deadline=None)
+@given(mixed_text(40), st.sampled_from(["KR", "TH", "VN", "ID", "PH", "MY", "KH", "LA", "MM"]))
+def test_fast_paths_find_what_the_straightforward_ones_find(text: str, country: str) -> None:
+    fast = extract(text, country)
+    with _straightforward():
+        plain = extract(text, country)
+    assert fast == plain
+
+
+def test_the_reference_really_is_the_plain_path() -> None:
+    # The comparison above can fail: the swapped-in patterns are the ones extraction uses.
+    with _straightforward():
+        assert extract_module.HANDLE_LABEL_RE is _OLD_HANDLE_LABEL_RE
+        assert extract_module.HANDLE_LABEL_RE.flags & re.IGNORECASE
+        assert extract_module._bank_aliases == _OLD_BANK_ALIAS_RE.finditer
+    assert not extract_module.HANDLE_LABEL_RE.flags & re.IGNORECASE
+    assert extract_module._bank_aliases != _OLD_BANK_ALIAS_RE.finditer
+
+
+@settings(max_examples=300, deadline=None)
+@given(mixed_text() | st.text(alphabet="0123456789+()- ./\u00a0a_\n๐", max_size=40))
+def test_phone_candidates_are_found_as_before(text: str) -> None:
+    old = [m.span() for m in _OLD_PHONE_FIND_RE.finditer(text)]
+    assert [m.span() for m in _PHONE_FIND_RE.finditer(text)] == old
+
+
+@settings(max_examples=200, deadline=None)
+@given(mixed_text(), st.integers(0, 60), st.integers(0, 60))
+def test_bank_names_and_labels_are_found_as_before(text: str, cut: int, width: int) -> None:
+    assert [(m.span(), m.groups()) for m in HANDLE_LABEL_RE.finditer(text)] == [
+        (m.span(), m.groups()) for m in _OLD_HANDLE_LABEL_RE.finditer(text)
+    ]
+    lo, hi = min(cut, len(text)), min(cut + width, len(text))
+    old = [m.span() for m in _OLD_BANK_ALIAS_RE.finditer(text, lo, hi)]
+    assert [m.span() for m in extract_module._bank_aliases(text, lo, hi)] == old
+    at = extract_module._bank_alias_at(text, lo)
+    old_at = _OLD_BANK_ALIAS_RE.match(text, lo)
+    assert (at and at.span()) == (old_at and old_at.span())
+
+
+@settings(max_examples=300, deadline=None)
+@given(mixed_text() | st.text(max_size=60))
+def test_one_scan_tells_a_text_needs_no_preparing(text: str) -> None:
+    needs = INVISIBLE_RE.search(text) is not None or _FOLDABLE_RE.search(text) is not None
+    assert (_CHANGED_RE.search(text) is not None) == needs
+
+
+@settings(max_examples=300, deadline=None)
+@given(mixed_text() | st.text(alphabet="ab1 -\u212a", max_size=80))
+def test_a_long_run_is_found_from_its_start(text: str) -> None:
+    run_of_25 = re.search("[0-9A-Za-z]{25}", text) is not None
+    assert (extract_module._LONG_RUN_RE.search(text) is not None) == run_of_25
+
+
+def _old_suffix_start(host: str, h_start: int, labels: int) -> int:
+    seps = list(extract_module._HOST_SEP_RE.finditer(host))
+    if labels > len(seps):
+        return h_start
+    return h_start + seps[len(seps) - labels].end()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["kb", "x", ".", "[.]", "(dot)", "[DOT]", "{.}", "Dot", "-"])).map(
+        "".join
+    ),
+    st.integers(0, 50),
+    st.integers(1, 5),
+)
+def test_the_suffix_of_a_host_starts_as_before(host: str, h_start: int, labels: int) -> None:
+    expected = _old_suffix_start(host, h_start, labels)
+    assert extract_module._suffix_start(host, h_start, labels) == expected

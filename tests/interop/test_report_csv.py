@@ -243,3 +243,85 @@ def test_a_bad_recipient_rejects_the_row_with_line_and_column(
 def test_without_a_directory_every_recipient_is_unknown() -> None:
     source = _with_recipients(_row(tlp="RED", recipients="kim@knpa.test"))
     assert _only(list(read_reports(source, KNPA))).report is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '=HYPERLINK("http://evil.example/","click")',
+        "+82 10 1234 5678",
+        "-5 and counting",
+        "@SUM(A1)",
+        "\tindented",
+        "'=already escaped once",
+        "''=twice",
+        "'plain apostrophe",
+        "plain",
+    ],
+)
+def test_formula_like_values_are_escaped_on_export_and_read_back_as_they_were(value: str) -> None:
+    out = io.StringIO()
+    write_header(out).writerow({c: _row(narrative=value).get(c, "") for c in COLUMNS})
+    written = out.getvalue().splitlines()[1]
+    if value[0] in "=+-@\t" or value.startswith(("'=", "''")):
+        assert f"'{value[:3]}" in written  # a spreadsheet shows it, never evaluates it
+    out.seek(0)
+    parsed = _only(list(read_reports(out, KNPA)))
+    assert parsed.report is not None
+    assert parsed.report.narrative == value
+
+
+def test_html_in_a_narrative_is_stored_verbatim() -> None:
+    narrative = '<img src=x onerror="alert(1)"> 송금했습니다'
+    parsed = _only(list(read_reports(_csv(_row(narrative=narrative)), KNPA)))
+    assert parsed.report is not None
+    assert parsed.report.narrative == narrative
+
+
+def test_an_unknown_column_stops_the_file_instead_of_being_dropped() -> None:
+    header = ",".join(COLUMNS) + ",phone\n"
+    with pytest.raises(HeaderError, match="line 1: unknown column\\(s\\) 'phone'"):
+        list(read_reports(io.StringIO(header), KNPA))
+
+
+def test_a_row_with_more_cells_than_columns_is_rejected_and_blank_lines_skipped() -> None:
+    source = _csv(_row(), _row(external_id="K-2"))
+    lines = source.getvalue().splitlines(keepends=True)
+    text = lines[0] + lines[1] + "\n" + lines[2].rstrip("\n") + ",extra\n"
+    first, second = list(read_reports(io.StringIO(text), KNPA))
+    assert first.report is not None
+    assert second.report is None
+    assert str(second.problems[0]) == "line 4: 17 cells in a row of 16 columns"
+
+
+def test_a_row_is_numbered_by_the_line_it_starts_on() -> None:
+    source = _csv(_row(narrative="first line\nsecond line"), _row(external_id="K-2", tlp="X"))
+    good, bad = list(read_reports(source, KNPA))
+    assert (good.line, bad.line) == (2, 4)
+
+
+def test_values_longer_than_the_store_holds_are_named() -> None:
+    parsed = _only(list(read_reports(_csv(_row(external_id="K" * 101)), KNPA)))
+    assert str(parsed.problems[0]) == "line 2, column external_id: longer than 100 characters"
+    long_url = "http://kbstar-secure.com/" + "a" * 2100
+    kept = _only(list(read_reports(_csv(_row(urls=long_url)), KNPA)))
+    assert kept.report is not None
+    assert [str(p) for p in kept.problems] == ["line 2, column urls: longer than 2048 characters"]
+
+
+def test_a_nul_character_rejects_the_row_naming_the_column() -> None:
+    parsed = _only(list(read_reports(_csv(_row(narrative="before\x00after")), KNPA)))
+    assert parsed.report is None
+    assert str(parsed.problems[0]) == "line 2, column narrative: holds a NUL character"
+
+
+def test_a_long_narrative_is_read_and_a_runaway_cell_is_named_not_raised() -> None:
+    chat_log = "그 사람이 말했습니다. " * 20_000  # about 260,000 characters
+    parsed = _only(list(read_reports(_csv(_row(narrative=chat_log)), KNPA)))
+    assert parsed.report is not None
+    assert parsed.report.narrative == chat_log
+    header = ",".join(COLUMNS) + "\n"
+    runaway = 'K-1,"' + "x" * (17 << 20) + '"\n'
+    (bad,) = list(read_reports(io.StringIO(header + runaway), KNPA))
+    assert bad.report is None
+    assert str(bad.problems[0]).startswith("line 2: not valid CSV (field larger than field limit")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC
 
 import pytest
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from scamlink.reports.model import ReportSource, ReviewStatus
 from scamlink.store.reports import ReportWriter
-from scamlink.store.schema import reports
+from scamlink.store.schema import indicators, reports, sightings
 from scamlink.store.stats import total_reports
 from tests.factories import make_report
 
@@ -48,3 +49,42 @@ def test_source_and_review_status_are_stored(engine: Engine) -> None:
     with engine.connect() as conn:
         row = conn.execute(select(reports.c.source, reports.c.review_status)).one()
     assert tuple(row) == ("public", "verified")
+
+
+def test_indicators_stored_by_an_earlier_import_are_found_not_duplicated(engine: Engine) -> None:
+    # A new writer has no memory of ids: the existing indicators must be looked up.
+    ReportWriter(engine).store([make_report("D-1", phones=("+821011112222", "+821033334444"))])
+    result = ReportWriter(engine).store(
+        [make_report("D-2", phones=("+821011112222", "+821055556666"))]
+    )
+    assert result.stored == 1
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(indicators)) == 3
+        linked = conn.execute(
+            select(reports.c.external_id, indicators.c.value)
+            .join(sightings, sightings.c.report_id == reports.c.id)
+            .join(indicators, indicators.c.id == sightings.c.indicator_id)
+            .order_by(reports.c.external_id, indicators.c.value)
+        ).all()
+    assert [tuple(row) for row in linked] == [
+        ("D-1", "+821011112222"),
+        ("D-1", "+821033334444"),
+        ("D-2", "+821011112222"),
+        ("D-2", "+821055556666"),
+    ]
+
+
+def test_a_batch_repeating_a_report_and_missing_optional_fields_is_stored_once(
+    engine: Engine,
+) -> None:
+    bare = replace(make_report("E-1"), incident_date=None, loss_amount=None, loss_currency=None)
+    result = ReportWriter(engine).store([bare, bare, make_report("E-2")])
+    assert (result.stored, result.duplicates, len(result.report_ids)) == (2, 1, 2)
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(reports.c.incident_date, reports.c.loss_amount, reports.c.received_at).where(
+                reports.c.external_id == "E-1"
+            )
+        ).one()
+    assert (row.incident_date, row.loss_amount) == (None, None)
+    assert row.received_at.replace(tzinfo=UTC) == bare.received_at

@@ -7,8 +7,11 @@ import typer
 from scamlink.cli import agencies, db, demo, serve
 from scamlink.cli import audit as audit_cli
 from scamlink.cli import extract as extract_cli
+from scamlink.cli import importing as importing_cli
 from scamlink.cli import keys as keys_cli
+from scamlink.cli import linking as linking_cli
 from scamlink.cli import personal_data as personal_data_cli
+from scamlink.cli import quality as quality_cli
 from scamlink.cli import sharing as sharing_cli
 from scamlink.cli import users as users_cli
 from scamlink.cli.errors import TranslatingGroup
@@ -24,6 +27,9 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(agencies.app, name="agencies")
 app.add_typer(demo.app, name="demo")
+app.add_typer(importing_cli.app, name="import")
+app.add_typer(linking_cli.app, name="link")
+linking_cli.app.command("quality")(quality_cli.quality)  # scores against a world's truth
 app.command("serve")(serve.serve)
 app.command("extract")(extract_cli.extract)
 app.command("warninglists")(extract_cli.warninglists)

@@ -24,7 +24,12 @@ def generate(
     reports: Annotated[int, typer.Option("--reports", min=1, help="Number of reports")] = 20_000,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same bytes")] = 1,
     noisy: Annotated[
-        bool, typer.Option("--noisy", help="More variants, typos and shared values")
+        bool,
+        typer.Option(
+            "--noise",
+            "--noisy",
+            help="The noisy world: more variants, typos, shared values, second reports",
+        ),
     ] = False,
 ) -> None:
     """Write reports-<AGENCY>.csv per agency and truth.csv."""

@@ -13,7 +13,9 @@ bounded memory (streamed, whatever `reports` is):
 
 Modules: `world` (compounds, campaigns, their schedule), `scams` (how each scam type shows),
 `countries`, `pools` and `numbers` (each campaign's indicators), `writing` (how people write
-them), `narratives` (one phrasebook per language), `money`, `benign`, `generator` (the writer).
+them), `narratives` (one phrasebook per language), `money`, `benign`, `generator` (the writer),
+`noise` (what the noisy world adds: format variants, breaking typos, warninglisted values,
+second reports to the Korea Desk), `scoring` (the store's campaigns against truth.csv).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Literal, TextIO, TypeVar
 
-from scamlink.demo import benign
+from scamlink.demo import benign, noise
 from scamlink.demo import labels as ground_truth
 from scamlink.demo.countries import COUNTRIES, Country
 from scamlink.demo.money import Amount, draw, spoken
@@ -33,7 +33,7 @@ from scamlink.demo.story import Story
 from scamlink.demo.world import FIRST_DAY, SPAN_DAYS, World
 from scamlink.demo.writing import Scribe
 from scamlink.interop.report_csv import COLUMNS, VALUE_SEPARATOR, write_header
-from scamlink.sharing.agencies import REPORTING_AGENCIES
+from scamlink.sharing.agencies import REFERENCE_AGENCIES, REPORTING_AGENCIES
 
 Profile = Literal["default", "noisy"]
 _T = TypeVar("_T")
@@ -131,13 +131,19 @@ class _Run:
         self.dual_rate = 0.06 if self.noisy else 0.03
         self.repeat_rate = 0.04 if self.noisy else 0.004
         self.benign_rate = 3.0 if self.noisy else 1.0
+        # The noisy world's extra noise, from a stream of its own (see demo/noise.py).
+        self.noise = noise.Noise(seed) if self.noisy else None
+        self.agencies = REPORTING_AGENCIES
+        if self.noisy:  # Korean victims also go to the Korea Desk
+            desk = tuple(a for a in REFERENCE_AGENCIES if a.code == noise.DESK)
+            self.agencies = (*REPORTING_AGENCIES, *desk)
         first = date.fromisoformat(FIRST_DAY) - timedelta(days=_HISTORY_DAYS)
         self.days = tuple(
             (first + timedelta(days=i)).isoformat() for i in range(_HISTORY_DAYS + SPAN_DAYS + 2)
         )
         self.tlp_cum = tuple(accumulate(w for _, w in _TLP))
         self.sequence: dict[tuple[str, str], int] = {}
-        self.per_agency = {a.code: 0 for a in REPORTING_AGENCIES}
+        self.per_agency = {a.code: 0 for a in self.agencies}
         self.used_campaigns = bytearray(self.world.campaign_total)
         self.used_compounds: dict[str, None] = {}
         self.victims = 0
@@ -148,11 +154,13 @@ class _Run:
             )
             for code, c in COUNTRIES.items()
         }
+        if self.noisy:  # the Korea Desk's officers write in Korean
+            self.languages[noise.DESK] = ((noise.DESK_LANGUAGE,), (1.0,))
 
     # --- the pass over time ----------------------------------------------------------------
 
     def run(self) -> GenerationSummary:
-        files = {a.code: self.out_dir / f"reports-{a.code}.csv" for a in REPORTING_AGENCIES}
+        files = {a.code: self.out_dir / f"reports-{a.code}.csv" for a in self.agencies}
         truth_path = self.out_dir / "truth.csv"
         benign_path = self.out_dir / "benign.csv"
         with ExitStack() as stack:
@@ -203,6 +211,8 @@ class _Run:
             out = csv.writer(handle, lineterminator="\n")
             out.writerow(("kind", "value", "country"))
             out.writerows(benign.listing())
+            if self.noise is not None:
+                out.writerows(noise.listing())
         return GenerationSummary(
             total_reports=written,
             per_agency=dict(self.per_agency),
@@ -266,6 +276,10 @@ class _Run:
             agency, second = (agency, other) if rng.random() < 0.5 else (other, agency)
         elif r < self.dual_rate + self.repeat_rate:
             second = agency  # reports again (a follow-up filed as a new report)
+        elif self.noise is not None and self.noise.to_desk(
+            country, campaign.compound.place.country
+        ):
+            agency, second = (agency, noise.DESK) if rng.random() < 0.5 else (noise.DESK, agency)
         return incident, agency, second
 
     def _loss(self, profile: ScamProfile, home: Country) -> Amount | None:
@@ -292,7 +306,7 @@ class _Run:
         campaign = incident.pools.campaign
         country = COUNTRIES[_AGENCY_COUNTRY[agency]]
         here = country.code
-        langs, cum = self.languages[here]
+        langs, cum = self.languages.get(agency) or self.languages[here]
         lang = langs[bisect(cum, rng.random() * cum[-1])] if len(langs) > 1 else langs[0]
         book = PHRASEBOOKS[lang]
         day = _HISTORY_DAYS + int(moment * SPAN_DAYS)
@@ -380,6 +394,11 @@ class _Run:
             story.say(book.emergency, benign.EMERGENCY[here])
         story.plain(book.closing)
 
+        # The noise rewrites the campaign's own values, not the benign ones added below (two
+        # victims' identical random typos of facebook.com would join them by sheer chance).
+        if self.noise is not None:
+            self.noise.disturb(here, phones, urls, emails, wallets, accounts, handles)
+
         # Widely shared benign values typed into the structured columns.
         b = self.benign_rate
         if rng.random() < 0.015 * b and here in benign.BANK_HOTLINES:
@@ -417,7 +436,7 @@ class _Run:
         return row, truth
 
 
-_AGENCY_COUNTRY = {a.code: a.country for a in REPORTING_AGENCIES}
+_AGENCY_COUNTRY = {a.code: a.country for a in REFERENCE_AGENCIES}
 
 
 def _take(

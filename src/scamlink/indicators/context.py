@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from scamlink.indicators.trie import case_atoms, case_class, literal_atoms, trie_pattern
+
 _WINDOW = 24  # characters looked at before a candidate for a reference keyword
 
 # Currency words and symbols next to a number (just before or just after it).
@@ -16,23 +18,38 @@ _CURRENCY_AFTER = re.compile(
     r"đô|dolar|ringgit|ks\b|k\b)",
     re.IGNORECASE,
 )
-_CURRENCY_BEFORE = re.compile(
-    r"(?<![a-z])(?:₩|฿|₫|\$|₱|៛|rp\.?|rm|idr|usd|usdt|sgd|s\$|b\$|myr|php|thb|vnd|krw|khr|lak|mmk|"
-    r"cny|rmb|¥|€|£)\s{0,2}$",
-    re.IGNORECASE,
+
+
+def _keywords(words: str, tail: str) -> re.Pattern[str]:
+    """Any of the space-separated `words` (case-insensitive; "_" stands for one or more spaces
+    inside one), not after a Latin letter, then `tail`. Compiled as a trie without
+    re.IGNORECASE (see trie.py) so a search skips to the keywords' first letters."""
+    not_after_letter = "(?<!" + case_class("[a-z]") + ".)"
+    spelled = words.split()
+    atoms = []
+    for word in spelled:
+        word_atoms = literal_atoms(word, r"\s+", split="_")
+        word_atoms.insert(1, not_after_letter)
+        atoms.append(word_atoms)
+    return re.compile(trie_pattern(atoms, case_atoms(spelled)) + "(?i:" + tail + ")")
+
+
+_CURRENCY_BEFORE = _keywords(
+    "₩ ฿ ₫ $ ₱ ៛ rp rp. rm idr usd usdt sgd s$ b$ myr php thb vnd krw khr lak mmk cny rmb ¥ € £",
+    r"\s{0,2}$",
 )
 # Reference numbers: case, report, order, invoice, tracking, receipt, transaction, OTP, ID.
-_REFERENCE_BEFORE = re.compile(
-    r"(?<![a-z])(?:case|report|ref(?:erence)?|order|invoice|inv|tracking|track|receipt|transaction|txn|"
-    r"trx|otp|pin|code|awb|resi|pesanan|nomor\s+laporan|laporan|kasus|đơn(?:\s+hàng)?|vận\s+đơn|"
-    r"mã|hóa\s+đơn|giao\s+dịch|kaso|order\s+id|tracking\s+id|ticket|lp/b|"
-    r"사건|사건번호|접수번호|주문번호|운송장|송장|승인번호|인증번호|거래번호|"
-    r"เลขที่|เลขพัสดุ|หมายเลขพัสดุ|คำสั่งซื้อ|รหัส|ออเดอร์|"
-    r"订单|单号|案件|编号|案号|快递|"
-    r"លេខករណី|ករណី|ເລກທີ|ຄະດີ|အမှု)"
+_REFERENCE_BEFORE = _keywords(
+    "case report ref reference order invoice inv tracking track receipt transaction txn "
+    "trx otp pin code awb resi pesanan nomor_laporan laporan kasus đơn đơn_hàng vận_đơn "
+    "mã hóa_đơn giao_dịch kaso order_id tracking_id ticket lp/b "
+    "사건 사건번호 접수번호 주문번호 운송장 송장 승인번호 인증번호 거래번호 "
+    "เลขที่ เลขพัสดุ หมายเลขพัสดุ คำสั่งซื้อ รหัส ออเดอร์ "
+    "订单 单号 案件 编号 案号 快递 "
+    "លេខករណី ករណី ເລກທີ ຄະດີ အမှု",
     r"\s*(?:no\.?|number|num|#|번호|号|編號|id|nomor|số|คือ)?\s*[:：#.=\-]?\s*$",
-    re.IGNORECASE,
 )
+
 _DATE_SHAPE = re.compile(
     r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}[-/.]\d{4})$"
 )

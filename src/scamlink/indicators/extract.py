@@ -13,6 +13,14 @@ Offsets are code-point offsets (Python `str` indices) into the ORIGINAL text: `t
 is `display`. Invisible format characters (zero-width, bidi marks) are ignored while matching and
 may sit inside `display`; `canonicalise(type, strip_invisible(display), country)` gives `value`
 (except for a Zalo number, which is Vietnamese when written without a country code).
+
+Speed (docs/performance.md): `re` jumps through a text in C only to where a pattern's first
+character can be, and only when that first character is plain (no leading lookaround, no
+re.IGNORECASE). So the word tries (bank names, platform labels) spell each word's first letter
+out in all its cases and match the rest under a scoped (?i:…) (trie.py), lookbehinds come after
+the first character, patterns that cannot be written so are tried only where a one-character
+start pattern finds them (scan.py), and a phone candidate is validated once per number
+(phone_memo.py). The tests compare every such fast path with the plain one it replaces.
 """
 
 from __future__ import annotations
@@ -27,9 +35,10 @@ from scamlink.indicators.banks import BANKS, COUNTRIES
 from scamlink.indicators.context import money_after, not_a_phone
 from scamlink.indicators.crypto import WALLET_RE, canonical_wallet
 from scamlink.indicators.handles import PLATFORM_LABELS, parse_handle
-from scamlink.indicators.phone import phone_value
+from scamlink.indicators.phone_memo import phone_value
+from scamlink.indicators.scan import matches_from
 from scamlink.indicators.text import Prepared, prepare
-from scamlink.indicators.trie import literal_atoms, trie_pattern
+from scamlink.indicators.trie import case_atoms, case_class, literal_atoms, trie_pattern
 from scamlink.indicators.types import Indicator, IndicatorType, InvalidIndicator
 from scamlink.indicators.warninglists import warninglist_hit
 from scamlink.indicators.web import (
@@ -104,6 +113,10 @@ EMAIL_FIND_RE = re.compile(
     + r"(?![A-Za-z0-9\-])",
     re.IGNORECASE,
 )
+# Where EMAIL_FIND_RE can start: a letter or digit not glued to the address characters before.
+_EMAIL_START_RE = re.compile(
+    case_class("[A-Za-z0-9]") + "(?<!" + case_class(r"[A-Za-z0-9._%+\-]") + ".)"
+)
 HANDLE_LINK_RE = re.compile(
     r"(?<![A-Za-z0-9_.\-/])(?:https?://)?(?:www\.)?"
     r"(?:t\.me|telegram\.me|telegram\.dog|line\.me/(?:r/)?ti/p|open\.kakao\.com/(?:o|me)|"
@@ -111,27 +124,41 @@ HANDLE_LINK_RE = re.compile(
     r"/?[A-Za-z0-9_~@+%\-./=]{1,80}",
     re.IGNORECASE,
 )
+# Where HANDLE_LINK_RE can start: the first letter of a scheme, "www." or a messaging host, not
+# glued to the word before (the lookbehind is HANDLE_LINK_RE's, checked over that letter).
+_HANDLE_LINK_START_RE = re.compile(
+    case_class("[hwtlocza]") + "(?<!" + case_class(r"[A-Za-z0-9_.\-/]") + ".)"
+)
 
 
 def _words_pattern(words: set[str], separator: str, boundary: str) -> str:
     """Latin-initial words must start a word and Latin-final ones end it; others match
-    anywhere (Korean, Thai, Chinese... are written without spaces)."""
-    latin = [w for w in words if w[0].isascii() and w[0].isalnum()]
-    other = [w for w in words if not (w[0].isascii() and w[0].isalnum())]
+    anywhere (Korean, Thai, Chinese... are written without spaces). Case-insensitive, to be
+    compiled without re.IGNORECASE (see trie.py: this lets re skip between first letters)."""
+    edge = case_class(boundary)
+
+    def latin(ch: str) -> bool:
+        return ch.isascii() and ch.isalnum()
 
     def atoms(w: str) -> list[str]:
-        end = r"(?!" + boundary + ")" if w[-1].isascii() and w[-1].isalnum() else ""
-        return literal_atoms(w.lower(), separator, end)
+        end = "(?!" + edge + ")" if latin(w[-1]) else ""
+        out = literal_atoms(w.lower(), separator, end)
+        if latin(w[0]):
+            # Not glued to the word before: checked once the first letter is taken (a
+            # lookbehind over it and the character before).
+            out.insert(1, "(?<!" + edge + ".)")
+        return out
 
-    parts = []
-    if latin:
-        parts.append(r"(?<!" + boundary + ")" + trie_pattern(atoms(w) for w in latin))
-    if other:
-        parts.append(trie_pattern(atoms(w) for w in other))
-    # A lookahead on the possible first characters makes most positions fail at once.
-    firsts = {c for w in words for c in (w[0].lower(), w[0].upper())}
-    head = "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])"
-    return head + "(?:" + "|".join(parts) + ")"
+    cases = case_atoms(w.lower() for w in words)
+
+    def first_letters(w: str) -> str:
+        return cases.get(re.escape(w[0].lower()), w[0])
+
+    latin_firsts = {ch for w in words if latin(w[0]) for ch in first_letters(w)}
+    other_firsts = {ch for w in words if not latin(w[0]) for ch in first_letters(w)}
+    if latin_firsts & other_firsts:  # the lookbehind would then depend on the branch order
+        raise ValueError(f"names start with the same letter in two scripts: {words}")
+    return trie_pattern((atoms(w) for w in words), cases)
 
 
 def _label_alternation() -> str:
@@ -140,12 +167,11 @@ def _label_alternation() -> str:
 
 
 HANDLE_LABEL_RE = re.compile(
-    r"(?P<label>" + _label_alternation() + r")"
+    r"(?P<label>" + _label_alternation() + r")(?i:"
     r"(?P<id>\s?(?:id|아이디|ไอดี|号|账号|帳號|번호|number|no\.?)(?![A-Za-z]))?"
     r"\s{0,2}(?P<sep>[:：=\-]?)\s{0,2}"
     r"(?P<handle>\+?\(?\d[\d \-().]{5,18}\d(?![0-9])"
-    r"|@?[A-Za-z0-9][A-Za-z0-9._\-]{2,31}(?![A-Za-z0-9_]))",
-    re.IGNORECASE,
+    r"|@?[A-Za-z0-9][A-Za-z0-9._\-]{2,31}(?![A-Za-z0-9_])))"
 )
 # Latin labels that are also everyday words or abbreviations need "ID", ":" or "@" (or capitals).
 _AMBIGUOUS = frozenset({"line", "tg", "tele", "wa", "vx", "wx"})
@@ -164,18 +190,31 @@ _FILLER_BLOCK_RE = re.compile(
 )
 
 
-def _bank_alias_re() -> re.Pattern[str]:
+def _bank_alias_re(keep: Callable[[str], bool] = lambda form: True) -> re.Pattern[str]:
     forms = {a.strip() for b in BANKS for a in (b.code, b.name, *b.names) if a.strip()}
-    return re.compile(_words_pattern(forms, r"[\s\-_.·/]{0,3}", "[A-Za-z0-9]"), re.IGNORECASE)
+    kept = {form for form in forms if keep(form)}
+    return re.compile(_words_pattern(kept, r"[\s\-_.·/]{0,3}", "[A-Za-z0-9]"))
 
 
-BANK_ALIAS_RE = _bank_alias_re()
+def _latin_initial(form: str) -> bool:
+    return form[0].isascii() and form[0].isalnum()
+
+
+# Bank names in two patterns, by their first letter: Latin, and every other script. At a
+# possible first letter re runs through every branch of the pattern, so two patterns of half
+# the branches each cost less than one (see _bank_aliases).
+_LATIN_BANK_RE = _bank_alias_re(_latin_initial)
+_OTHER_BANK_RE = _bank_alias_re(lambda form: not _latin_initial(form))
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3}){1,6}")
 _COUNTRY_BEFORE_RE = re.compile(r"(?<![A-Za-z])([A-Z]{2})\s{1,2}$")
 _BANK_AFTER_RE = re.compile(r"\s{0,2}[(（]")
 _CLOSE_RE = re.compile(r"[)）]")
+# A number: an optional "+" or "00", an optional "(", digits, then up to six more groups. The
+# first character is taken first (so re skips to the next "+", "(" or digit) and the branch is
+# chosen by a lookbehind on it, in the order "(?:\+|00)?\(?\d{1,15}" would try them.
 _PHONE_FIND_RE = re.compile(
-    r"(?=[+(\d])(?<![A-Za-z0-9+_])(?:\+|00)?\(?\d{1,15}\)?"
+    r"[+(\d](?<![A-Za-z0-9+_].)"
+    r"(?:(?<=\+)\(?\d{1,15}|(?<=0)0\(?\d{1,15}|(?<=\()\d{1,15}|(?<=\d)\d{0,14})\)?"
     r"(?:[ \-.\u00a0/]{1,2}\(?\d{1,12}\)?){0,6}(?![0-9])"
 )
 _PHONE_GROUP_SEP_RE = re.compile(r"[ \u00a0]+")
@@ -269,7 +308,7 @@ def _handle_links(run: _Pass) -> None:
     s = run.s
     if "/" not in s or not _LINK_HINT_RE.search(s):
         return
-    for m in HANDLE_LINK_RE.finditer(s):
+    for m in matches_from(_HANDLE_LINK_START_RE, HANDLE_LINK_RE, s):
         start, end = m.start(), _trim(s, m.start(), m.end())
         if not run.free(start, end):
             continue
@@ -308,7 +347,7 @@ def _handle_labels(run: _Pass) -> None:
         start = m.start()
         if not run.free(start, h_end):
             continue
-        bank = BANK_ALIAS_RE.match(s, start)
+        bank = _bank_alias_at(s, start)
         if bank is not None and bank.end() >= h_end:
             continue  # "Kakao Bank", "LINE Bank": a bank's name, not a handle
         found = _canonical("handle", run.plain[start:h_end], run.country)
@@ -338,11 +377,12 @@ def _wallet_matches(s: str) -> Iterator[re.Match[str]]:
     """WALLET_RE's matches. Every address is a whole run of ASCII letters and digits (11 to 90
     of them), so only such runs are tried, each once at its start; none is tried when the text
     has no run of 25 (most narratives)."""
-    runs = list(_ALNUM_RUN_RE.finditer(s))
-    if not any(r.end() - r.start() >= 25 for r in runs):
+    if not s.isascii() and len(s.encode("ascii", "ignore").translate(None, _NOT_ALNUM)) < 25:
+        return  # fewer than 25 ASCII letters and digits in all: no run of 25 (cheaper to count)
+    if _LONG_RUN_RE.search(s) is None:
         return
     n = len(s)
-    for r in runs:
+    for r in _ALNUM_RUN_RE.finditer(s):
         a, b = r.start(), r.end()
         if (a and s[a - 1] in _ALNUM) or (b < n and s[b] in _ALNUM):
             continue  # a piece of a longer run
@@ -353,9 +393,15 @@ def _wallet_matches(s: str) -> Iterator[re.Match[str]]:
 
 def _emails(run: _Pass) -> None:
     s = run.s
-    if "@" not in s and not _AT_HINT_RE.search(s):
+    if "@" not in s and (("[" not in s and "(" not in s) or not _AT_HINT_RE.search(s)):
         return
-    for m in EMAIL_FIND_RE.finditer(s):
+    # In a text of another script the few Latin words are found first (see scan.py).
+    matches = (
+        EMAIL_FIND_RE.finditer(s)
+        if s.isascii()
+        else matches_from(_EMAIL_START_RE, EMAIL_FIND_RE, s)
+    )
+    for m in matches:
         start, end = m.start(), m.end()
         if not run.free(start, end):
             continue
@@ -380,6 +426,8 @@ def _host_start(host: str, h_start: int) -> int:
 
 def _suffix_start(host: str, h_start: int, labels: int) -> int:
     """The start of the last `labels` labels of a written host (dots possibly defanged)."""
+    if host.count(".") < labels and "dot" not in host.lower():
+        return h_start  # fewer separators than that (each holds a "." or a "dot"): all of it
     seps = list(_HOST_SEP_RE.finditer(host))
     if labels > len(seps):
         return h_start
@@ -504,7 +552,7 @@ def _account_before(run: _Pass, a: int, ends: tuple[int, ...]) -> tuple[int, int
     s = run.s
     lo = max(0, a - 80)  # the longest registry names ("Bank for Investment and ...") fit
     last = None
-    for alias in BANK_ALIAS_RE.finditer(s, lo, a):
+    for alias in _bank_aliases(s, lo, a):
         last = alias
     if last is None:
         return None
@@ -524,6 +572,34 @@ def _account_before(run: _Pass, a: int, ends: tuple[int, ...]) -> tuple[int, int
     return None
 
 
+def _bank_alias_at(s: str, start: int) -> re.Match[str] | None:
+    """A bank name starting at `start` (its first letter tells which pattern can have it)."""
+    return _LATIN_BANK_RE.match(s, start) or _OTHER_BANK_RE.match(s, start)
+
+
+def _bank_aliases(s: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The bank names in s[start:end], left to right, as finditer would give them for one
+    pattern of all names: a name starts with a letter of one of the two patterns only, so the
+    earlier of their next matches is the next one. A next match that starts after the one
+    taken stays the next one (no match starts before it), so it is searched for again only
+    when it was taken or overlapped."""
+    latin = _LATIN_BANK_RE.search(s, start, end)
+    other = _OTHER_BANK_RE.search(s, start, end)
+    while True:
+        if latin is not None and (other is None or latin.start() < other.start()):
+            found = latin
+        elif other is not None:
+            found = other
+        else:
+            return
+        yield found
+        position = found.end()
+        if latin is not None and latin.start() < position:
+            latin = _LATIN_BANK_RE.search(s, position, end)
+        if other is not None and other.start() < position:
+            other = _OTHER_BANK_RE.search(s, position, end)
+
+
 def _account_after(run: _Pass, a: int, spaces: list[int], b: int) -> tuple[int, int, Hit] | None:
     """ "8200602382 (ธ.กสิกรไทย)", "3286548364 (ID DANAMON)": the bank in brackets after."""
     s = run.s
@@ -534,7 +610,7 @@ def _account_after(run: _Pass, a: int, spaces: list[int], b: int) -> tuple[int, 
     close = _CLOSE_RE.search(s, inside, inside + 60)
     if close is None:
         return None
-    alias = BANK_ALIAS_RE.search(s, inside, close.start())
+    alias = next(_bank_aliases(s, inside, close.start()), None)
     if alias is None or _FILLER_BLOCK_RE.search(s, inside, alias.start()):
         return None
     end = close.end()
@@ -615,6 +691,10 @@ _LINK_HINT_RE = re.compile(
 )
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _ALNUM_RUN_RE = re.compile(r"[0-9A-Za-z]{11,90}")
+# 25 ASCII letters and digits in a row, tried from the start of a run only (the lookbehind over
+# the first one): tried from every letter, a word of n letters would cost n² steps.
+_LONG_RUN_RE = re.compile(r"[0-9A-Za-z](?<![0-9A-Za-z].)[0-9A-Za-z]{24}")
+_NOT_ALNUM = bytes(b for b in range(128) if chr(b) not in _ALNUM)
 _AT_HINT_RE = re.compile(r"[\[(]at[\])]", re.IGNORECASE)
 _DOT_HINT_RE = re.compile(_DOT + r"(?=[^\W_])", re.IGNORECASE)
 _SCHEME_BEFORE_RE = re.compile(_SCHEME + "$", re.IGNORECASE)

@@ -41,6 +41,10 @@ def _foldable_class() -> str:
 
 # A digit of another script (\d is every Unicode decimal digit) or a full-width form.
 _FOLDABLE_RE = re.compile(_foldable_class())
+# Either kind of character that prepare() changes: one scan tells most texts need nothing.
+# (One character, no repetition: a pattern starting with a repetition is tried at every
+# position, a plain class lets re skip through the text.)
+_CHANGED_RE = re.compile(INVISIBLE_RE.pattern.removesuffix("+")[:-1] + _foldable_class()[1:])
 
 
 def strip_invisible(text: str) -> str:
@@ -73,7 +77,7 @@ class Prepared:
 
 def prepare(text: str) -> Prepared:
     """Remove invisible characters and fold digits and full-width forms, length for length."""
-    if text.isascii():
+    if text.isascii() or _CHANGED_RE.search(text) is None:
         return Prepared(text, text, (), ())  # nothing invisible, nothing to fold
     if INVISIBLE_RE.search(text) is None:
         if _FOLDABLE_RE.search(text) is None:

@@ -1,17 +1,22 @@
 """The public bulk-import format for reports: CSV, one row per report.
 
 Multi-valued indicator columns hold several values separated by `;`. The same module writes the
-format (the demo world) and reads it (bulk import), so the two cannot drift apart.
+format (the demo world, exports) and reads it (bulk import), so the two cannot drift apart; the
+XLSX and JSON Lines readers hand their rows to `parse_row`, so validation exists once.
+
+Cells are data, never formulas: a value starting with `=`, `+`, `-`, `@`, tab or carriage
+return is stored as the text it is, and written back with a leading `'` so that a spreadsheet
+opening the export shows it instead of evaluating it (reading the file again removes that `'`).
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from babel.numbers import list_currencies
 
@@ -58,6 +63,21 @@ REQUIRED = ("external_id", "received_at", "victim_country", "scam_type", "tlp")
 # Read when present, never written by `write_header` (files without it stay byte-identical).
 RELEASE_COLUMN = "release_to"  # AMBER only: `;`-separated agency codes or sharing group names
 RECIPIENTS_COLUMN = "recipients"  # RED only: `;`-separated e-mails of users
+# The widths of the store's columns: a longer value is refused here, with its place, instead
+# of failing the whole batch in the database.
+MAX_EXTERNAL_ID = 100
+MAX_LANGUAGE = 12
+MAX_INDICATOR = 2048
+NUL = "\x00"
+MAX_CELL = 16 << 20  # characters in one CSV cell: a long chat log fits, a runaway quote stops
+KNOWN_COLUMNS = frozenset((*COLUMNS, RELEASE_COLUMN, RECIPIENTS_COLUMN))
+LIST_COLUMNS = frozenset((*INDICATOR_COLUMNS, RELEASE_COLUMN, RECIPIENTS_COLUMN))
+# What spreadsheets take for the start of a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+
+# One cell as a reader found it: text, several values (JSON arrays), or nothing.
+Cell = str | list[str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +89,8 @@ class FieldProblem:
     reason: str
 
     def __str__(self) -> str:
+        if not self.column:  # the whole line, e.g. not JSON at all
+            return f"line {self.line}: {self.reason}"
         return f"line {self.line}, column {self.column}: {self.reason}"
 
 
@@ -83,14 +105,71 @@ class HeaderError(ValueError):
     pass
 
 
+if TYPE_CHECKING:
+    _DictWriter = csv.DictWriter[str]
+else:  # not subscriptable at run time before Python 3.12
+    _DictWriter = csv.DictWriter
+
+
+class EscapingWriter(_DictWriter):
+    """Writes rows with every formula-like value escaped (see the module's docstring)."""
+
+    def writerow(self, rowdict: Mapping[str, Any]) -> Any:
+        return super().writerow({k: escape_cell(v) for k, v in rowdict.items()})
+
+    def writerows(self, rowdicts: Iterable[Mapping[str, Any]]) -> None:
+        for row in rowdicts:
+            self.writerow(row)
+
+
 def write_header(out: TextIO) -> csv.DictWriter[str]:
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer = EscapingWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     return writer
 
 
+def escape_cell(value: object) -> object:
+    """`=1+1` → `'=1+1`; a value already starting with `'` and a formula start gets one more."""
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(FORMULA_STARTS) or _escaped(value) or value.startswith(ESCAPE * 2):
+        return ESCAPE + value
+    return value
+
+
+def unescape_cell(value: str) -> str:
+    """The inverse of `escape_cell`: drop the `'` it added, nothing else."""
+    if _escaped(value) or value.startswith(ESCAPE * 2):
+        return value[1:]
+    return value
+
+
+def _escaped(value: str) -> bool:
+    return value.startswith(ESCAPE) and value[1:].startswith(FORMULA_STARTS)
+
+
+def check_header(header: Sequence[str]) -> None:
+    """Refuse a header missing a required column, or naming one this format does not have.
+
+    An unknown column would be dropped without a word (a `phone` column for `phones`), so it
+    stops the import instead.
+    """
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise HeaderError(f"line 1: missing column(s) {', '.join(missing)}")
+    unknown = [c for c in header if c not in KNOWN_COLUMNS]
+    if unknown:
+        raise HeaderError(
+            f"line 1: unknown column(s) {', '.join(repr(c) for c in unknown)}; "
+            f"the columns are {', '.join(COLUMNS)}, {RELEASE_COLUMN}, {RECIPIENTS_COLUMN}"
+        )
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        raise HeaderError(f"line 1: column(s) named twice: {', '.join(repeated)}")
+
+
 def read_reports(
-    stream: TextIO, agency: Agency, directory: ReleaseDirectory | None = None
+    stream: Iterable[str], agency: Agency, directory: ReleaseDirectory | None = None
 ) -> Iterator[ParsedRow]:
     """Parse rows one at a time (bounded memory); bad rows come back with their problems.
 
@@ -98,29 +177,87 @@ def read_reports(
     users a `recipients` cell may name; without one, any release or recipient is rejected as
     unknown.
     """
-    reader = csv.DictReader(stream)
-    header = reader.fieldnames or []
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise HeaderError(f"line 1: missing column(s) {', '.join(missing)}")
-    for row in reader:
-        yield _parse_row(reader.line_num, row, agency, directory or ReleaseDirectory())
+    # Chat exports pasted into a narrative outgrow the csv module's 128 KiB default.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))
+    reader = csv.reader(stream)
+    try:
+        header = [c.strip() for c in next(reader, [])]
+    except csv.Error as exc:
+        raise HeaderError(f"line 1: not valid CSV ({exc})") from None
+    check_header(header)
+    directory = directory or ReleaseDirectory()
+    width = len(header)
+    start = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # the reader starts afresh on the next line
+            line, start = start, reader.line_num + 1
+            yield ParsedRow(line, None, (FieldProblem(line, "", f"not valid CSV ({exc})"),))
+            continue
+        line, start = start, reader.line_num + 1  # a quoted cell may span lines
+        if not any(cells):
+            continue  # a blank line (spreadsheets leave them at the end)
+        if len(cells) > width:
+            extra = FieldProblem(line, "", f"{len(cells)} cells in a row of {width} columns")
+            yield ParsedRow(line, None, (extra,))
+            continue
+        row = dict(zip(header, cells, strict=False))
+        # Only a cell starting with `'` can be escaped: one search of the joined row spares a
+        # look at every cell of the many rows without one.
+        if "\n" + ESCAPE in "\n" + "\n".join(cells):
+            row = {name: unescape_cell(cell) for name, cell in row.items()}
+        yield parse_row(line, row, agency, directory)
 
 
-def _parse_row(
-    line: int, row: dict[str, str | None], agency: Agency, directory: ReleaseDirectory
+def parse_fields(
+    row: Mapping[str, str | None], agency: Agency, directory: ReleaseDirectory, line: int = 0
 ) -> ParsedRow:
-    problems: list[FieldProblem] = []
+    """One report from named text fields: the row rules for a report sent one by one (the API
+    and the web form), so both channels check dates, countries, currencies and TLP alike."""
+    return parse_row(line, row, agency, directory)
 
-    def text(column: str) -> str:
-        return (row.get(column) or "").strip()
+
+def parse_row(
+    line: int, row: Mapping[str, Cell], agency: Agency, directory: ReleaseDirectory
+) -> ParsedRow:
+    """One row of any reader (CSV, XLSX, JSON Lines) as a report, or why it is rejected.
+
+    `line` is where the row starts in its file, as the person who made the file sees it.
+    """
+    problems: list[FieldProblem] = []
 
     def fail(column: str, reason: str) -> None:
         problems.append(FieldProblem(line, column, reason))
 
+    def text(column: str) -> str:
+        value = row.get(column)
+        if isinstance(value, list):
+            return ""  # refused below, once
+        return (value or "").strip()
+
+    def values(column: str) -> list[str]:
+        value = row.get(column)
+        if isinstance(value, list):
+            return [v.strip() for v in value if v.strip()]
+        return list(_split_values(value or ""))
+
+    for column, value in row.items():
+        if isinstance(value, list) and column not in LIST_COLUMNS:
+            fail(column, "one value expected, got a list")
+        elif value and NUL in "".join(value):  # text never holds one; PostgreSQL refuses it
+            fail(column, "holds a NUL character")
+
     external_id = text("external_id")
     if not external_id:
         fail("external_id", "empty")
+    elif len(external_id) > MAX_EXTERNAL_ID:
+        fail("external_id", f"longer than {MAX_EXTERNAL_ID} characters")
+    language = text("language").lower() or "und"
+    if len(language) > MAX_LANGUAGE:
+        fail("language", f"not a language tag: {text('language')!r}")
     received_at = _parse_datetime(text("received_at"))
     if received_at is None:
         fail("received_at", f"not an ISO 8601 date-time: {text('received_at')!r}")
@@ -143,8 +280,8 @@ def _parse_row(
         tlp = Tlp.parse(text("tlp"))
     except ValueError as exc:
         fail("tlp", str(exc))
-    releases = _parse_releases(text(RELEASE_COLUMN), tlp, directory, fail)
-    recipients = _parse_recipients(text(RECIPIENTS_COLUMN), tlp, directory, fail)
+    releases = _parse_releases(values(RELEASE_COLUMN), tlp, directory, fail)
+    recipients = _parse_recipients(values(RECIPIENTS_COLUMN), tlp, directory, fail)
     loss_amount: Decimal | None = None
     loss_currency = text("loss_currency").upper() or None
     if text("loss_amount"):
@@ -167,7 +304,7 @@ def _parse_row(
     seen: set[tuple[str, str]] = set()
     dropped: list[FieldProblem] = []
     for column, (kind, role) in INDICATOR_COLUMNS.items():
-        for raw in _split_values(text(column)):
+        for raw in values(column):
             try:
                 found = parse_field(kind, raw, agency.country)
             except InvalidIndicator as exc:
@@ -175,7 +312,11 @@ def _parse_row(
                 continue
             for indicator in found:
                 key = (indicator.type.value, indicator.value)
-                if key not in seen:
+                if len(indicator.value) > MAX_INDICATOR or len(indicator.display) > MAX_INDICATOR:
+                    dropped.append(
+                        FieldProblem(line, column, f"longer than {MAX_INDICATOR} characters")
+                    )
+                elif key not in seen:
                     seen.add(key)
                     sightings.append(Sighting(indicator, role))
     assert received_at is not None
@@ -187,11 +328,11 @@ def _parse_row(
         received_at=received_at,
         incident_date=incident_date,
         victim_country=victim_country,
-        language=text("language").lower() or "und",
+        language=language,
         scam_type=scam_type,
         loss_amount=loss_amount,
         loss_currency=loss_currency if loss_amount is not None else None,
-        narrative=row.get("narrative") or "",
+        narrative=_narrative(row.get("narrative")),
         tlp=tlp,
         sightings=tuple(sightings),
         releases=releases,
@@ -200,10 +341,14 @@ def _parse_row(
     return ParsedRow(line, report, tuple(dropped))
 
 
+def _narrative(value: Cell) -> str:
+    # Stored verbatim, markup included: escaping for display is the pages' job.
+    return value if isinstance(value, str) else ""
+
+
 def _parse_releases(
-    cell: str, tlp: Tlp | None, directory: ReleaseDirectory, fail: Callable[[str, str], None]
+    names: list[str], tlp: Tlp | None, directory: ReleaseDirectory, fail: Callable[[str, str], None]
 ) -> Releases:
-    names = list(_split_values(cell))
     if not names:
         return NO_RELEASES
     if tlp is not Tlp.AMBER:
@@ -224,9 +369,11 @@ def _parse_releases(
 
 
 def _parse_recipients(
-    cell: str, tlp: Tlp | None, directory: ReleaseDirectory, fail: Callable[[str, str], None]
+    emails: list[str],
+    tlp: Tlp | None,
+    directory: ReleaseDirectory,
+    fail: Callable[[str, str], None],
 ) -> frozenset[int]:
-    emails = list(_split_values(cell))
     if not emails:
         return frozenset()
     if tlp is not Tlp.RED:

@@ -311,3 +311,59 @@ campaign_redirects = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Index(None, "new_id"),
 )
+
+# --- intake (issue 5: idempotent API calls, attachments) ---
+
+# The answer given to an API call made with an `Idempotency-Key` header, so a retry gets the
+# same answer instead of storing twice; kept 24 hours (older rows are ignored and replaced).
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("agency", ForeignKey("agencies.code"), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("request_sha256", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("response", Text, nullable=False),  # the JSON body answered
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index(None, "created_at"),
+)
+
+# Files sent with reports (screenshots, chat exports, receipts), stored once per content under
+# the data dir at attachments/<first two hex digits>/<the rest of the SHA-256>.
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+report_attachments = Table(
+    "report_attachments",
+    metadata,
+    Column("report_id", ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("sha256", ForeignKey("attachments.sha256"), primary_key=True),
+    Column("filename", String(255), nullable=False),
+    Index(None, "sha256"),
+)
+
+# --- linking (issue 5: per-indicator figures that decide which indicators link reports) ---
+
+# One row per indicator that has a sighting, kept current by every stored batch
+# (linking/incremental.py) and recomputed by `scamlink link rebuild`. `warninglist` names the
+# list holding the value (it never links); `is_hub` says the figures crossed the policy's
+# thresholds (linking/rules.py). `agencies` lists the reporting agencies' codes, space-separated
+# and sorted, so the agency count grows without re-reading old sightings.
+indicator_stats = Table(
+    "indicator_stats",
+    metadata,
+    Column("indicator_id", ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True),
+    Column("report_count", Integer, nullable=False),
+    Column("agency_count", Integer, nullable=False),
+    Column("agencies", String(1000), nullable=False),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("is_hub", Boolean, nullable=False),
+    Column("warninglist", String(100)),
+)

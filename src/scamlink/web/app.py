@@ -14,7 +14,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from scamlink import __version__
 from scamlink.config import Settings
 from scamlink.store.migrate import head_revision
-from scamlink.web import admin, api, auth, pages, victims
+from scamlink.web import admin, api, auth, campaigns, campaigns_api, intake_pages, pages, victims
+from scamlink.web import intake as intake_api
 from scamlink.web.api import API_V1
 from scamlink.web.checkpointing import checkpoint_lifespan
 from scamlink.web.csrf import require_csrf_token
@@ -65,6 +66,10 @@ def create_app(settings: Settings, engine: Engine, *, secure_cookies: bool = Tru
     app.include_router(pages.router)
     app.include_router(admin.router)
     app.include_router(victims.router)
+    app.include_router(intake_api.router)
+    app.include_router(intake_pages.router)
+    app.include_router(campaigns.router)
+    app.include_router(campaigns_api.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
     # The last added runs first: headers wrap everything, then the forged-cookie check, then the

@@ -41,3 +41,48 @@ def agency_msgid(code: str, stored_name: str) -> str | None:
     """The message id to translate for this agency, or None to show the stored name as is."""
     reference = AGENCY_NAMES.get(code)
     return reference if reference == stored_name else None
+
+
+# --- campaigns and indicators (issue 5) ---
+
+SCAM_TYPE_LABELS: dict[str, str] = {
+    "investment": N_("Investment"),
+    "romance": N_("Romance"),
+    "job_task": N_("Jobs and paid tasks"),
+    "impersonation_authority": N_("Impersonating the authorities"),
+    "impersonation_business": N_("Impersonating a business"),
+    "loan": N_("Loan"),
+    "sextortion": N_("Sextortion"),
+    "phishing": N_("Phishing"),
+    "ecommerce": N_("Online shopping"),
+    "crypto_theft": N_("Crypto theft"),
+    "other": N_("Other"),
+}
+
+SIGHTING_ROLE_LABELS: dict[str, str] = {
+    "contact_phone": N_("Contact phone"),
+    "phishing_link": N_("Phishing link"),
+    "contact_email": N_("Contact e-mail"),
+    "payment_wallet": N_("Payment wallet"),
+    "payee_account": N_("Payee account"),
+    "contact_handle": N_("Messaging handle"),
+    "mentioned": N_("Mentioned"),
+}
+
+INDICATOR_TYPE_LABELS: dict[str, str] = {
+    "phone": N_("Phone number"),
+    "email": N_("E-mail address"),
+    "domain": N_("Domain"),
+    "url": N_("URL"),
+    "btc": N_("Bitcoin address"),
+    "eth": N_("Ethereum address"),
+    "tron": N_("TRON address"),
+    "bank_account": N_("Bank account"),
+    "telegram": N_("Telegram"),
+    "line": N_("LINE"),
+    "kakao": N_("KakaoTalk"),
+    "wechat": N_("WeChat"),
+    "zalo": N_("Zalo"),
+    "ipv4": N_("IPv4 address"),
+    "ipv6": N_("IPv6 address"),
+}

@@ -1,0 +1,147 @@
+"""Bulk import: a generated world into scratch SQLite and PostgreSQL, each beside its peer.
+
+`scamlink` validates and canonicalises every row, upserts indicators and links sightings, in
+atomic batches. The peers store the raw rows only, as a user without scamlink would:
+`sqlite-utils insert --csv` for SQLite, psycopg's `executemany` (batches of 1,000, one
+transaction each) for PostgreSQL. Sizes: BENCH_IMPORT_SIZES (default "100000,1000000").
+Each import runs in a process of its own, so its peak resident memory is its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from sqlalchemy import Engine
+
+from benchmarks.databases import scratch_postgres, scratch_sqlite
+from benchmarks.measure import Measured, run_measured
+
+BIN = Path(sys.executable).parent
+SIZES = [int(n) for n in os.environ.get("BENCH_IMPORT_SIZES", "100000,1000000").split(",")]
+PEER_BATCH = 1000
+
+
+def run() -> list[str]:
+    lines: list[str] = []
+    for size in SIZES:
+        with tempfile.TemporaryDirectory(prefix="scamlink-bench-import-") as tmp:
+            world = Path(tmp) / "world"
+            generate = [str(BIN / "scamlink"), "demo", "generate", "--reports", str(size)]
+            run_measured([*generate, "--seed", "5", "--out", str(world)])
+            lines.append(_sqlite(world, size, Path(tmp)))
+            lines.append(_postgres(world, size))
+    return lines
+
+
+def _sqlite(world: Path, size: int, work: Path) -> str:
+    with scratch_sqlite("scamlink-bench-import-") as engine:
+        ours = _import(engine, world)
+    peer_db = work / "peer.db"
+    peer_seconds = sum(
+        run_measured(
+            [str(BIN / "sqlite-utils"), "insert", str(peer_db), "reports", str(f), "--csv"]
+        ).seconds
+        for f in _files(world)
+    )
+    return _line("SQLite", size, ours, "sqlite-utils insert --csv (raw rows)", size / peer_seconds)
+
+
+def _postgres(world: Path, size: int) -> str:
+    with scratch_postgres("scamlink_bench_import_") as engine:
+        ours = _import(engine, world)
+    with scratch_postgres("scamlink_bench_peer_") as engine:
+        url = _url(engine).replace("postgresql+psycopg://", "postgresql://")
+        peer = run_measured(
+            [sys.executable, "-m", "benchmarks.bench_import", "peer", url, str(world)]
+        )
+    return _line("PostgreSQL", size, ours, "psycopg executemany (raw rows)", size / peer.seconds)
+
+
+def _import(engine: Engine, world: Path) -> Measured:
+    command = [sys.executable, "-m", "benchmarks.bench_import", "ours", _url(engine), str(world)]
+    return run_measured(command)
+
+
+def _line(backend: str, size: int, ours: Measured, peer_name: str, peer_rate: float) -> str:
+    rate = size / ours.seconds
+    return (
+        f"| bulk import into {backend}, {size:,} reports | {rate:,.0f} reports/s | "
+        f"{ours.peak_mb:,.0f} MB peak | {peer_name}: {peer_rate:,.0f} rows/s | "
+        f"×{rate / peer_rate:.2f} |"
+    )
+
+
+def _url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def _files(world: Path) -> list[Path]:
+    return sorted(world.glob("reports-*.csv"))
+
+
+# --- the measured processes ---------------------------------------------------------------
+
+
+def _ours(url: str, world: Path) -> None:
+    from scamlink.demo.load import world_files
+    from scamlink.reports.bulk import import_file
+    from scamlink.store.engine import open_engine
+
+    engine = open_engine(url)
+    stored = 0
+    start = time.perf_counter()
+    for agency, path in world_files(world):
+        stored += import_file(engine, path, agency).stored
+    engine.dispose()
+    print(f"{stored} reports in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+
+
+def _peer(url: str, world: Path) -> None:
+    files = _files(world)
+    with files[0].open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    names = [sql.Identifier(c) for c in header]
+    create = sql.SQL("CREATE TABLE raw_reports ({})").format(
+        sql.SQL(", ").join(sql.SQL("{} text").format(n) for n in names)
+    )
+    insert = sql.SQL("INSERT INTO raw_reports ({}) VALUES ({})").format(
+        sql.SQL(", ").join(names), sql.SQL(", ").join(sql.Placeholder() * len(names))
+    )
+    with psycopg.connect(url) as conn:
+        conn.execute(create)
+        conn.commit()
+        for path in files:
+            with path.open(encoding="utf-8", newline="") as handle:
+                reader = csv.reader(handle)
+                next(reader)
+                for batch in _chunks(reader):
+                    with conn.cursor() as cursor:
+                        cursor.executemany(insert, batch)
+                    conn.commit()
+
+
+def _chunks(rows: Iterator[list[str]]) -> Iterator[list[list[str]]]:
+    batch: list[list[str]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= PEER_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 1:
+        print(*run(), sep="\n")
+    else:  # one measured process: `ours|peer DATABASE_URL WORLD`
+        mode, database, folder = sys.argv[1:4]
+        (_ours if mode == "ours" else _peer)(database, Path(folder))

@@ -1,0 +1,48 @@
+"""Free-text phone candidates validated once per number, however they are written.
+
+Victims write the same number many ways ("010-1234-5678", "010 1234 5678", "01012345678", in Thai
+or full-width digits). `phone_value` reads a candidate down to its bare number (an optional "+"
+and digits) and, once the written form has passed its checks (not a date, not an amount, one
+number only), validates the bare number alone: the result is the same, so it is remembered per
+number and the costly `phonenumbers` validation runs once for all the ways of writing it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from scamlink.indicators import phone
+from scamlink.indicators.digits import to_ascii_digits
+from scamlink.indicators.types import Indicator, InvalidIndicator
+
+
+def phone_value(raw: str, country: str | None) -> Indicator:
+    """What `phone.phone_value(raw, country)` gives (the E.164 value as display), or
+    InvalidIndicator (with a shorter reason)."""
+    number = _bare_number(raw)
+    if number is None:
+        raise InvalidIndicator(f"{raw!r} is not one phone number")
+    result = _validated(number, country.upper() if country else None)
+    if result is None:
+        raise InvalidIndicator(f"{raw!r} is not a valid phone number")
+    return result
+
+
+def _bare_number(raw: str) -> str | None:
+    # The same reading as phone._check, step by step, up to the number it validates.
+    text = to_ascii_digits(unicodedata.normalize("NFKC", raw)).strip()
+    if not text or phone._DATE_RE.match(text) or phone._AMOUNT_RE.search(text):
+        return None
+    spans = phone.PHONE_RE.findall(text)
+    if len(spans) != 1:
+        return None
+    return str(phone._SEPARATORS.sub("", spans[0]))
+
+
+@lru_cache(maxsize=1 << 16)
+def _validated(number: str, country: str | None) -> Indicator | None:
+    try:
+        return phone.phone_value(number, country)
+    except InvalidIndicator:
+        return None

@@ -1,0 +1,229 @@
+"""Linking each stored batch at once: the persisted union-find, kept equal to the batch answer.
+
+`link_reports(conn, report_ids)` runs inside the batch's transaction (`ReportWriter`'s
+`on_stored` hook), so campaigns never lag behind the reports. For one batch it
+
+1. updates the figures of every indicator the batch names (`indicator_stats`), deciding which
+   became hubs (`rules.py`);
+2. unites the new reports with each other and with the campaigns already holding a specific
+   indicator they name; the largest campaign of a group keeps its id (ties: the smallest id),
+   the others' reports move to it and their ids redirect; a report linked to nothing gets a
+   campaign of its own;
+3. splits again every campaign that an indicator turning into a hub had held together: its
+   reports' connected components are recomputed locally; the largest part keeps the id (ties:
+   the part holding the smallest report id) and the others get new ids.
+
+After each batch the campaigns are exactly the connected components of the reports through
+their specific indicators, the same partition `scamlink link rebuild` computes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from scamlink.indicators.types import Indicator, IndicatorType
+from scamlink.indicators.warninglists import warninglist_hit
+from scamlink.linking.rules import LinkPolicy, current_policy
+from scamlink.linking.stats import IndicatorStats
+from scamlink.store import campaigns as rows
+
+
+@dataclass(slots=True)
+class Tally:
+    """What one batch adds to an indicator's figures."""
+
+    indicator_type: str
+    reports: int
+    agencies: set[str]
+    first_seen: int  # microseconds since 1970, UTC
+    last_seen: int
+
+    def add(self, agency: str, received_at: int) -> None:
+        self.reports += 1
+        self.agencies.add(agency)
+        self.first_seen = min(self.first_seen, received_at)
+        self.last_seen = max(self.last_seen, received_at)
+
+
+def grown(
+    indicator_id: int,
+    before: IndicatorStats | None,
+    tally: Tally,
+    warninglist: str | None,
+    policy: LinkPolicy,
+) -> IndicatorStats:
+    """The figures after a batch. A hub stays a hub: every figure only grows."""
+    if before is None:
+        count, agencies = tally.reports, frozenset(tally.agencies)
+        first, last, was_hub = tally.first_seen, tally.last_seen, False
+    else:
+        count = before.report_count + tally.reports
+        agencies = before.agencies | tally.agencies
+        first = min(before.first_seen, tally.first_seen)
+        last = max(before.last_seen, tally.last_seen)
+        was_hub, warninglist = before.is_hub, before.warninglist
+    span = last - first
+    hub = was_hub or policy.is_hub(tally.indicator_type, count, len(agencies), span)
+    return IndicatorStats(
+        indicator_id, tally.indicator_type, count, agencies, first, last, hub, warninglist
+    )
+
+
+class UnionFind:
+    """Disjoint sets over any hashable keys (path halving, union by size)."""
+
+    def __init__(self) -> None:
+        self._parent: dict[Hashable, Hashable] = {}
+        self._size: dict[Hashable, int] = {}
+
+    def add(self, key: Hashable) -> None:
+        if key not in self._parent:
+            self._parent[key] = key
+            self._size[key] = 1
+
+    def find(self, key: Hashable) -> Hashable:
+        self.add(key)
+        parent = self._parent
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    def union(self, a: Hashable, b: Hashable) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        if self._size[ra] < self._size[rb]:
+            ra, rb = rb, ra
+        self._parent[rb] = ra
+        self._size[ra] += self._size[rb]
+
+    def groups(self) -> dict[Hashable, list[Hashable]]:
+        found: dict[Hashable, list[Hashable]] = defaultdict(list)
+        for key in self._parent:
+            found[self.find(key)].append(key)
+        return found
+
+
+def link_reports(
+    conn: Connection, report_ids: Sequence[int], policy: LinkPolicy | None = None
+) -> None:
+    """Link newly stored reports into campaigns (see the module docstring)."""
+    if not report_ids:
+        return
+    policy = policy or current_policy()
+    rows.lock_linking(conn)
+    pairs = rows.sightings_of_reports(conn, report_ids)
+    after, became_hubs = _update_figures(conn, report_ids, pairs, policy)
+    specific = {i for i, stats in after.items() if stats.specific}
+    # Campaigns to split are found before the batch's reports get theirs, so that the probe
+    # lands on a report linked through the indicator when it was still specific.
+    to_split = set(rows.campaign_of_indicators(conn, sorted(became_hubs)).values())
+    survivor_of = _unite(conn, report_ids, pairs, specific)
+    for campaign_id in sorted({survivor_of.get(c, c) for c in to_split}):
+        split_campaign(conn, campaign_id)
+
+
+def _update_figures(
+    conn: Connection,
+    report_ids: Sequence[int],
+    pairs: Sequence[tuple[int, int]],
+    policy: LinkPolicy,
+) -> tuple[dict[int, IndicatorStats], set[int]]:
+    origins = rows.report_origins(conn, report_ids)
+    tallies: dict[int, Tally] = {}
+    for report_id, indicator_id in pairs:
+        agency, received = origins[report_id]
+        tally = tallies.get(indicator_id)
+        if tally is None:
+            tallies[indicator_id] = Tally("", 1, {agency}, received, received)
+        else:
+            tally.add(agency, received)
+    before = rows.indicator_stats_of(conn, list(tallies))
+    unseen = rows.indicator_values(conn, [i for i in tallies if i not in before])
+    after: dict[int, IndicatorStats] = {}
+    became_hubs: set[int] = set()
+    for indicator_id, tally in tallies.items():
+        previous = before.get(indicator_id)
+        listed = None
+        if previous is None:
+            kind, value = unseen[indicator_id]
+            listed = warninglist_hit(Indicator(IndicatorType(kind), value, value))
+        else:
+            kind = previous.indicator_type
+        tally.indicator_type = kind
+        stats = grown(indicator_id, previous, tally, listed, policy)
+        after[indicator_id] = stats
+        if previous is not None and previous.specific and stats.is_hub:
+            became_hubs.add(indicator_id)
+    rows.save_indicator_stats(conn, list(after.values()))
+    return after, became_hubs
+
+
+def _unite(
+    conn: Connection,
+    report_ids: Sequence[int],
+    pairs: Iterable[tuple[int, int]],
+    specific: set[int],
+) -> dict[int, int]:
+    """Give every new report its campaign; returns absorbed campaign id → survivor id."""
+    links = [(r, i) for r, i in pairs if i in specific]
+    held_by = rows.campaign_of_indicators(conn, sorted({i for _, i in links}))
+    # Keys: reports as (id, 0), indicators as (id, 1), campaigns as (id, 2).
+    sets = UnionFind()
+    for report_id, indicator_id in links:
+        sets.union((report_id, 0), (indicator_id, 1))
+    for indicator_id, campaign_id in held_by.items():
+        sets.union((indicator_id, 1), (campaign_id, 2))
+    new_of: dict[Hashable, list[int]] = defaultdict(list)
+    for report_id in report_ids:
+        new_of[sets.find((report_id, 0))].append(report_id)
+    held_of: dict[Hashable, set[int]] = defaultdict(set)
+    for campaign_id in held_by.values():
+        held_of[sets.find((campaign_id, 2))].add(campaign_id)
+    # Every campaign met hangs on an indicator of a new report, so it shares a root with one.
+    groups = [(new, sorted(held_of.get(root, ()))) for root, new in new_of.items()]
+    sizes = rows.campaign_sizes(conn, sorted({c for _, cs in groups for c in cs}))
+    fresh = [new for new, held in groups if not held]
+    fresh_ids = rows.create_campaigns(conn, [len(new) for new in fresh])
+    campaign_by_report = {r: c for new, c in zip(fresh, fresh_ids, strict=True) for r in new}
+    survivor_of: dict[int, int] = {}
+    grown_sizes: dict[int, int] = {}
+    for new, held in groups:
+        if not held:
+            continue
+        survivor = min(held, key=lambda c: (-sizes[c], c))
+        grown_sizes[survivor] = len(new) + sum(sizes[c] for c in held)
+        survivor_of.update({c: survivor for c in held if c != survivor})
+        campaign_by_report.update({r: survivor for r in new})
+    rows.absorb_campaigns(conn, survivor_of)
+    rows.assign_reports(conn, campaign_by_report)
+    rows.set_campaign_sizes(conn, grown_sizes)
+    return survivor_of
+
+
+def split_campaign(conn: Connection, campaign_id: int) -> list[int]:
+    """Recompute a campaign's connected components; returns the ids of the new parts."""
+    members = rows.campaign_report_ids(conn, campaign_id)
+    sets = UnionFind()
+    for report_id in members:
+        sets.add(("r", report_id))
+    for report_id, indicator_id in rows.specific_links_of_campaign(conn, campaign_id):
+        sets.union(("r", report_id), ("i", indicator_id))
+    parts = [
+        sorted(k[1] for k in group if isinstance(k, tuple) and k[0] == "r")
+        for group in sets.groups().values()
+    ]
+    parts = [p for p in parts if p]
+    if len(parts) <= 1:
+        return []
+    parts.sort(key=lambda p: (-len(p), p[0]))
+    kept, *others = parts
+    new_ids = rows.create_campaigns(conn, [len(p) for p in others])
+    rows.move_reports(conn, {r: c for p, c in zip(others, new_ids, strict=True) for r in p})
+    rows.set_campaign_sizes(conn, {campaign_id: len(kept)})
+    return new_ids

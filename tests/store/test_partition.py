@@ -1,0 +1,171 @@
+"""The partition of stored reports into campaigns, streamed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Connection, Engine, insert, select
+
+from scamlink.store import partition
+from scamlink.store.partition import (
+    CampaignSighting,
+    LoneReport,
+    Placement,
+    campaign_sightings,
+    lone_reports,
+)
+from scamlink.store.partition import report_partition as partition_of
+from scamlink.store.reports import store_reports
+from scamlink.store.schema import campaigns, indicator_stats, indicators, report_campaigns
+from tests.factories import make_report
+
+NOW = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def _campaign(conn: Connection, report_ids: list[int]) -> int:
+    campaign_id = conn.execute(
+        insert(campaigns)
+        .values(report_count=len(report_ids), created_at=NOW, updated_at=NOW)
+        .returning(campaigns.c.id)
+    ).scalar_one()
+    conn.execute(
+        insert(report_campaigns),
+        [{"report_id": r, "campaign_id": campaign_id} for r in report_ids],
+    )
+    return int(campaign_id)
+
+
+def test_every_report_comes_out_once_with_its_campaign_or_none(engine: Engine) -> None:
+    with engine.begin() as conn:
+        stored = store_reports(
+            conn,
+            [
+                make_report("K-1", phones=("+821012345678",)),
+                make_report("K-2", phones=("+821012345678",)),
+                make_report("R-1", agency="RTP"),
+                make_report("K-3", phones=("+821099998888",)),
+            ],
+        )
+        first, second, _, third = stored.report_ids
+        pair = _campaign(conn, [first, second])
+        single = _campaign(conn, [third])
+
+    with engine.connect() as conn:
+        placements = list(partition_of(conn))
+
+    assert placements == [
+        Placement("KNPA", "K-1", pair),
+        Placement("KNPA", "K-2", pair),
+        Placement("RTP", "R-1", None),
+        Placement("KNPA", "K-3", single),
+    ]
+
+
+def test_the_partition_streams_past_one_chunk(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(partition, "CHUNK", 3)
+    with engine.begin() as conn:
+        store_reports(conn, [make_report(f"S-{i}") for i in range(8)])
+
+    with engine.connect() as conn:
+        names = [p.external_id for p in partition_of(conn)]
+
+    assert names == [f"S-{i}" for i in range(8)]
+
+
+def test_an_empty_store_has_an_empty_partition(engine: Engine) -> None:
+    with engine.connect() as conn:
+        assert list(partition_of(conn)) == []
+        assert list(campaign_sightings(conn, [1, 2])) == []
+        assert list(campaign_sightings(conn, [])) == []
+
+
+def test_the_sightings_of_chosen_campaigns_show_what_links_their_reports(engine: Engine) -> None:
+    with engine.begin() as conn:
+        first, second, other = store_reports(
+            conn,
+            [
+                make_report("K-1", phones=("+821012345678",)),
+                make_report("K-2", phones=("+821012345678", "+821055556666")),
+                make_report("K-3", phones=("+821077778888",)),
+            ],
+        ).report_ids
+        pair = _campaign(conn, [first, second])
+        _campaign(conn, [other])
+
+    with engine.connect() as conn:
+        seen = list(campaign_sightings(conn, {pair}))
+
+    assert seen == [
+        CampaignSighting(pair, "KNPA", "K-1", "phone", "+821012345678", None),
+        CampaignSighting(pair, "KNPA", "K-2", "phone", "+821012345678", None),
+        CampaignSighting(pair, "KNPA", "K-2", "phone", "+821055556666", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("is_hub", "warninglist", "links"),
+    [(False, None, True), (True, None, False), (False, "bank-hotlines", False)],
+)
+def test_a_sighting_says_whether_its_indicator_links_by_linking_figures(
+    engine: Engine, is_hub: bool, warninglist: str | None, links: bool
+) -> None:
+    with engine.begin() as conn:
+        (report_id,) = store_reports(
+            conn, [make_report("K-1", phones=("+821012345678",))]
+        ).report_ids
+        campaign_id = _campaign(conn, [report_id])
+        indicator_id = conn.execute(select(indicators.c.id)).scalar_one()
+        conn.execute(
+            insert(indicator_stats).values(
+                indicator_id=indicator_id,
+                report_count=1,
+                agency_count=1,
+                agencies="KNPA",
+                first_seen=NOW,
+                last_seen=NOW,
+                is_hub=is_hub,
+                warninglist=warninglist,
+            )
+        )
+
+    with engine.connect() as conn:
+        (seen,) = campaign_sightings(conn, [campaign_id])
+
+    assert seen.links is links
+
+
+def test_lone_reports_are_those_sharing_their_campaign_with_none(engine: Engine) -> None:
+    with engine.begin() as conn:
+        first, second, alone, _ = store_reports(
+            conn,
+            [
+                make_report("K-1", phones=("+821012345678",)),
+                make_report("K-2", phones=("+821012345678",)),
+                make_report("K-3", phones=("+821055556666", "+821077778888")),
+                make_report("K-4"),
+            ],
+        ).report_ids
+        _campaign(conn, [first, second])
+        _campaign(conn, [alone])
+        hub_id = conn.execute(
+            select(indicators.c.id).where(indicators.c.value == "+821077778888")
+        ).scalar_one()
+        conn.execute(
+            insert(indicator_stats).values(
+                indicator_id=hub_id,
+                report_count=500,
+                agency_count=9,
+                agencies="KNPA",
+                first_seen=NOW,
+                last_seen=NOW,
+                is_hub=True,
+            )
+        )
+
+    with engine.connect() as conn:
+        lone = list(lone_reports(conn))
+
+    assert lone == [LoneReport("KNPA", "K-3", 2, 1), LoneReport("KNPA", "K-4", 0, 0)]

@@ -1,0 +1,131 @@
+"""The campaign graph in a real browser: Cytoscape.js from our own origin draws the nodes
+offline, and selecting an indicator opens its page. SQLite only (the other tests cover both
+backends)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import uvicorn
+from playwright.sync_api import ConsoleMessage, Request, expect, sync_playwright
+
+from scamlink.sharing.roles import Role
+from scamlink.store.engine import open_engine
+from scamlink.store.migrate import upgrade
+from scamlink.web.app import STATIC_DIR, create_app
+from tests.web.campaign_fixtures import PHONE, build_world
+from tests.web.support import PASSWORD, add_user, settings_in
+from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = pytest.mark.browser
+
+EMAIL = "graph@knpa.test"
+
+
+@pytest.fixture
+def graph_server(tmp_path: Path) -> Iterator[tuple[str, int]]:
+    """The application on 127.0.0.1 over the campaign world; yields (base URL, phone's id)."""
+    engine = open_engine(f"sqlite:///{tmp_path / 'graph.db'}")
+    upgrade(engine)
+    world = build_world(engine)
+    add_user(engine, EMAIL, "KNPA", Role.ANALYST)
+    app = create_app(settings_in(tmp_path), engine)
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", lifespan="off", ws="none", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}", world.indicator(PHONE)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        listener.close()
+        engine.dispose()
+
+
+def test_the_graph_renders_offline_and_a_node_opens_its_page(
+    graph_server: tuple[str, int],
+) -> None:
+    base, phone_id = graph_server
+    if not CHROMIUM.exists():
+        pytest.fail(f"Debian's Chromium is missing ({CHROMIUM}): run `make test`")
+    if not (STATIC_DIR / "vendor" / "cytoscape.min.js").exists():
+        pytest.fail("static/vendor/cytoscape.min.js is missing: run `make assets`")
+    ARTIFACTS.mkdir(exist_ok=True)
+    hosts: list[str | None] = []
+    problems: list[str] = []
+
+    def on_request(request: Request) -> None:
+        hosts.append(urlsplit(request.url).hostname)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type in {"error", "warning"}:
+            problems.append(f"console {message.type}: {message.text}")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 1100})
+            page = context.new_page()
+            page.on("request", on_request)
+            page.on("console", on_console)
+            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page.goto(f"{base}/login")
+            page.get_by_label("E-mail address").fill(EMAIL)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.locator("form.form button[type=submit]").click()
+            expect(page).to_have_url(f"{base}/")
+
+            page.get_by_role("link", name="Campaigns").first.click()
+            expect(page.locator("#campaign-list")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "campaigns.png"), full_page=True)
+            page.locator('tr[data-campaign="1"] a').click()
+            expect(page).to_have_url(f"{base}/campaigns/1")
+            graph = page.locator("#campaign-graph")
+            expect(graph).to_have_attribute("data-ready", "true")
+            # 5 visible reports and the 6 indicators they carry.
+            expect(graph).to_have_attribute("data-nodes", "11")
+            expect(page.locator("#graph-status")).to_have_text("All 5 reports.")
+            assert page.locator("#campaign-graph canvas").count() > 0
+            page.screenshot(path=str(ARTIFACTS / "campaign-graph.png"), full_page=True)
+
+            # Select the phone number's node where Cytoscape drew it.
+            point = page.evaluate(
+                """(id) => {
+                    const node = window.scamlinkGraph.getElementById(id);
+                    const box = document.getElementById("campaign-graph")
+                        .getBoundingClientRect();
+                    const at = node.renderedPosition();
+                    return {x: box.left + at.x, y: box.top + at.y};
+                }""",
+                f"i{phone_id}",
+            )
+            page.mouse.click(point["x"], point["y"])
+            expect(page).to_have_url(f"{base}/indicators/{phone_id}")
+            expect(page.locator("#indicator-summary")).to_contain_text(
+                "Reported 4 times by 2 agencies since"
+            )
+            page.screenshot(path=str(ARTIFACTS / "indicator.png"), full_page=True)
+        finally:
+            browser.close()
+
+    strangers = sorted({str(h) for h in hosts if h != "127.0.0.1"})
+    assert not strangers, f"requests left 127.0.0.1: {strangers}"
+    assert not problems, "\n".join(problems)
