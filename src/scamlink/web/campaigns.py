@@ -30,8 +30,11 @@ from scamlink.store.agencies import get_agency
 from scamlink.store.campaign_views import (
     CAMPAIGN_SORTS,
     BadCursor,
+    CampaignDetail,
     CampaignFilters,
+    CampaignIndicators,
     CampaignPage,
+    CampaignReportPage,
     CampaignSort,
     IndicatorMatch,
     campaign_detail,
@@ -130,6 +133,37 @@ def moved_to(request: Request, route: str, surviving: int) -> RedirectResponse:
     return RedirectResponse(f"{target}?{query}" if query else target, status_code=308)
 
 
+@dataclass(frozen=True, slots=True)
+class CampaignView:
+    detail: CampaignDetail
+    reports: CampaignReportPage
+    indicators: CampaignIndicators
+
+
+def load_campaign(
+    conn: Connection, viewer: Viewer, campaign_id: int, after: str | None
+) -> CampaignView | int:
+    """What the viewer sees of a campaign (its page and its JSON twin), or the id of the
+    campaign that absorbed it, for the caller to redirect to. Nothing visible is a 404, exactly
+    like an unknown id; a bad page position is a 400."""
+    surviving = resolve_campaign(conn, campaign_id)
+    detail = (
+        None
+        if surviving is None
+        else campaign_detail(conn, viewer, surviving, usd_per_unit=usd_rates())
+    )
+    if surviving is None or detail is None:
+        raise HTTPException(status_code=404)
+    if surviving != campaign_id:
+        return surviving
+    try:
+        reports = campaign_reports(conn, viewer, campaign_id, limit=REPORTS_SHOWN, after=after)
+    except BadCursor:
+        raise HTTPException(status_code=400, detail=BAD_CURSOR) from None
+    found = campaign_indicators(conn, viewer, campaign_id, limit=INDICATORS_SHOWN)
+    return CampaignView(detail, reports, found)
+
+
 # --- helpers for templates ---------------------------------------------------------------------
 
 
@@ -222,21 +256,10 @@ def campaign(
 ) -> Response:
     with web_state(request).engine.connect() as conn:
         user, viewer = _signed_in(conn, user)
-        surviving = resolve_campaign(conn, campaign_id)
-        detail = (
-            None
-            if surviving is None
-            else campaign_detail(conn, viewer, surviving, usd_per_unit=usd_rates())
-        )
-        if surviving is None or detail is None:
-            raise HTTPException(status_code=404)
-        if surviving != campaign_id:
-            return moved_to(request, "campaign", surviving)
-        try:
-            reports = campaign_reports(conn, viewer, campaign_id, limit=REPORTS_SHOWN, after=after)
-        except BadCursor:
-            raise HTTPException(status_code=400, detail=BAD_CURSOR) from None
-        found = campaign_indicators(conn, viewer, campaign_id, limit=INDICATORS_SHOWN)
+        loaded = load_campaign(conn, viewer, campaign_id, after)
+    if isinstance(loaded, int):
+        return moved_to(request, "campaign", loaded)
+    detail, reports, found = loaded.detail, loaded.reports, loaded.indicators
     locale = request_locale(request)
     return render(
         request,

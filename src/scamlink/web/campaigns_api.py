@@ -17,28 +17,21 @@ from scamlink.linking.query import InvalidQuery
 from scamlink.linking.reference_rates import RATES_DATE
 from scamlink.linking.views import MAX_GRAPH_REPORTS, graph_json
 from scamlink.store.campaign_views import (
-    BadCursor,
     CampaignFilters,
-    campaign_detail,
     campaign_graph,
-    campaign_indicators,
-    campaign_reports,
     indicator_detail,
     resolve_campaign,
 )
 from scamlink.web.api import API_V1
 from scamlink.web.campaigns import (
-    BAD_CURSOR,
-    INDICATORS_SHOWN,
     PAGE_SIZE,
     QUERY_TOO_LONG,
-    REPORTS_SHOWN,
     SEARCH_EMPTY,
     campaign_page,
+    load_campaign,
     moved_to,
     parse_sort,
     search_matches,
-    usd_rates,
 )
 from scamlink.web.rendering import as_utc
 from scamlink.web.scopes import ReadingViewer
@@ -208,21 +201,10 @@ def campaign(
 ) -> CampaignOut | RedirectResponse:
     """One campaign over the caller's visible reports: figures, indicators, a page of reports."""
     with web_state(request).engine.connect() as conn:
-        surviving = resolve_campaign(conn, campaign_id)
-        detail = (
-            None
-            if surviving is None
-            else campaign_detail(conn, viewer, surviving, usd_per_unit=usd_rates())
-        )
-        if surviving is None or detail is None:
-            raise HTTPException(status_code=404)
-        if surviving != campaign_id:
-            return moved_to(request, "api_campaign", surviving)
-        try:
-            page = campaign_reports(conn, viewer, campaign_id, limit=REPORTS_SHOWN, after=after)
-        except BadCursor:
-            raise HTTPException(status_code=400, detail=BAD_CURSOR) from None
-        found = campaign_indicators(conn, viewer, campaign_id, limit=INDICATORS_SHOWN)
+        loaded = load_campaign(conn, viewer, campaign_id, after)
+    if isinstance(loaded, int):
+        return moved_to(request, "api_campaign", loaded)
+    detail, page, found = loaded.detail, loaded.reports, loaded.indicators
     return CampaignOut(
         id=detail.id,
         reports=detail.reports,
