@@ -83,6 +83,8 @@ def test_refang_email(raw: str, expected: str) -> None:
             "ｈｔｔｐ：／／ｅｘａｍｐｌｅ．ｃｏｍ／ｌｏｇｉｎ",
             "http://example.com/login",
         ),  # full-width
+        ("<https://kbstar-secure.com/login>", "https://kbstar-secure.com/login"),  # RFC 3986 C
+        (" < hxxps://kbstar-secure[.]com/a > ", "https://kbstar-secure.com/a"),
     ],
 )
 def test_canonical_url(raw: str, url: str) -> None:

@@ -253,6 +253,8 @@ def _encode(part: str, safe: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def _url(raw: str) -> ParsedUrl | str:
     text = refang(fold_fullwidth(raw).strip())
+    if len(text) > 2 and text[0] == "<" and text[-1] == ">":
+        text = text[1:-1].strip()  # the delimiters of RFC 3986 Appendix C, as mail clients write
     if not text:
         return "empty URL"
     m = _SCHEME_RE.match(text)
