@@ -6,15 +6,11 @@ http://127.0.0.1), on SQLite only: the other tests cover both backends.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from playwright.sync_api import ConsoleMessage, Page, Request, expect, sync_playwright
 
 from scamlink.sharing.roles import Role
@@ -22,6 +18,7 @@ from scamlink.store.engine import open_engine
 from scamlink.store.migrate import upgrade
 from scamlink.web.app import STATIC_DIR, create_app
 from scamlink.web.auth import SESSION_COOKIE
+from tests.web.live_server import serving
 from tests.web.support import PASSWORD, VISIBILITY_WORLD, add_reports, add_user, settings_in
 
 pytestmark = pytest.mark.browser
@@ -48,25 +45,10 @@ def live_server(tmp_path: Path) -> Iterator[str]:
     add_user(engine, EMAIL, "KNPA", Role.ANALYST, name="Kim Ji-won")
     add_reports(engine, VISIBILITY_WORLD)
     app = create_app(settings_in(tmp_path), engine)  # Secure cookies, as in production
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", lifespan="off", ws="none", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the test server did not start")
-        time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with serving(app) as base:
+            yield base
     finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        listener.close()
         engine.dispose()
 
 

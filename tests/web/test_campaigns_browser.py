@@ -4,15 +4,11 @@ backends)."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from playwright.sync_api import ConsoleMessage, Request, expect, sync_playwright
 
 from scamlink.sharing.roles import Role
@@ -20,6 +16,7 @@ from scamlink.store.engine import open_engine
 from scamlink.store.migrate import upgrade
 from scamlink.web.app import STATIC_DIR, create_app
 from tests.web.campaign_fixtures import PHONE, build_world
+from tests.web.live_server import serving
 from tests.web.support import PASSWORD, add_user, settings_in
 from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
@@ -36,25 +33,10 @@ def graph_server(tmp_path: Path) -> Iterator[tuple[str, int]]:
     world = build_world(engine)
     add_user(engine, EMAIL, "KNPA", Role.ANALYST)
     app = create_app(settings_in(tmp_path), engine)
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", lifespan="off", ws="none", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the test server did not start")
-        time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}", world.indicator(PHONE)
+        with serving(app) as base:
+            yield base, world.indicator(PHONE)
     finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        listener.close()
         engine.dispose()
 
 
