@@ -8,32 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, Request, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from scamlink.sharing.roles import Role
 from scamlink.store.engine import open_engine
 from scamlink.store.migrate import upgrade
 from scamlink.web.app import STATIC_DIR, create_app
 from scamlink.web.auth import SESSION_COOKIE
-from tests.web.live_server import serving
+from tests.web.live_server import CHROMIUM, serving, watched_page
 from tests.web.support import PASSWORD, VISIBILITY_WORLD, add_reports, add_user, settings_in
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 EMAIL = "analyst@knpa.test"
 
@@ -64,69 +52,48 @@ def _require_browser() -> None:
 def test_sign_in_see_the_dashboard_in_english_and_korean(live_server: str) -> None:
     _require_browser()
     ARTIFACTS.mkdir(exist_ok=True)
-    hosts: list[str | None] = []
-    problems: list[str] = []
+    with watched_page() as watched:
+        context, page, problems = watched.context, watched.page, watched.problems
+        page.goto(f"{live_server}/")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("scam centres")
+        page.screenshot(path=str(ARTIFACTS / "landing.png"), full_page=True)
 
-    def on_request(request: Request) -> None:
-        hosts.append(urlsplit(request.url).hostname)
+        _fail_to_sign_in(page, live_server)
+        # The refused form comes back with status 400, which Chromium logs; nothing else.
+        assert [p for p in problems if "status of 400" not in p] == []
+        problems.clear()
+        _sign_in(page, live_server)
+        _check_dashboard(page)
+        cookie = next(c for c in context.cookies() if c["name"] == SESSION_COOKIE)
+        assert cookie["secure"] is True
+        assert cookie["httpOnly"] is True
+        assert cookie["sameSite"] == "Lax"
+        # htmx came from our origin and runs under the Content-Security-Policy.
+        assert page.evaluate("typeof window.htmx") == "object"
+        page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(ARTIFACTS / "home-narrow.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 1000})
 
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type in {"error", "warning"}:
-            problems.append(f"console {message.type}: {message.text}")
+        page.get_by_role("link", name="한국어").click()
+        expect(page.locator("html")).to_have_attribute("lang", "ko")
+        expect(page.get_by_role("heading", level=1)).to_have_text("대시보드")
+        expect(page.locator("#agency-counts")).to_contain_text("경찰청")
+        expect(page.locator("#agency-counts")).to_contain_text("대한민국")
+        expect(page.get_by_role("button", name="로그아웃")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "home-ko.png"), full_page=True)
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 1000})
-            page = context.new_page()
-            page.on("request", on_request)
-            page.on("console", on_console)
-            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        # The choice is remembered.
+        page.goto(f"{live_server}/")
+        expect(page.locator("html")).to_have_attribute("lang", "ko")
 
-            page.goto(f"{live_server}/")
-            expect(page.locator("html")).to_have_attribute("lang", "en")
-            expect(page.get_by_role("heading", level=1)).to_contain_text("scam centres")
-            page.screenshot(path=str(ARTIFACTS / "landing.png"), full_page=True)
+        page.get_by_role("button", name="로그아웃").click()
+        expect(page.get_by_role("link", name="로그인").first).to_be_visible()
+        expect(page.locator("#agency-counts")).to_have_count(0)
 
-            _fail_to_sign_in(page, live_server)
-            # The refused form comes back with status 400, which Chromium logs; nothing else.
-            assert [p for p in problems if "status of 400" not in p] == []
-            problems.clear()
-            _sign_in(page, live_server)
-            _check_dashboard(page)
-            cookie = next(c for c in context.cookies() if c["name"] == SESSION_COOKIE)
-            assert cookie["secure"] is True
-            assert cookie["httpOnly"] is True
-            assert cookie["sameSite"] == "Lax"
-            # htmx came from our origin and runs under the Content-Security-Policy.
-            assert page.evaluate("typeof window.htmx") == "object"
-            page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
-            page.set_viewport_size({"width": 390, "height": 844})
-            page.screenshot(path=str(ARTIFACTS / "home-narrow.png"), full_page=True)
-            page.set_viewport_size({"width": 1280, "height": 1000})
-
-            page.get_by_role("link", name="한국어").click()
-            expect(page.locator("html")).to_have_attribute("lang", "ko")
-            expect(page.get_by_role("heading", level=1)).to_have_text("대시보드")
-            expect(page.locator("#agency-counts")).to_contain_text("경찰청")
-            expect(page.locator("#agency-counts")).to_contain_text("대한민국")
-            expect(page.get_by_role("button", name="로그아웃")).to_be_visible()
-            page.screenshot(path=str(ARTIFACTS / "home-ko.png"), full_page=True)
-
-            # The choice is remembered.
-            page.goto(f"{live_server}/")
-            expect(page.locator("html")).to_have_attribute("lang", "ko")
-
-            page.get_by_role("button", name="로그아웃").click()
-            expect(page.get_by_role("link", name="로그인").first).to_be_visible()
-            expect(page.locator("#agency-counts")).to_have_count(0)
-        finally:
-            browser.close()
-
-    assert hosts, "the page made no requests"
-    strangers = sorted({str(h) for h in hosts if h != "127.0.0.1"})
+    assert watched.hosts, "the page made no requests"
+    strangers = sorted({str(h) for h in watched.hosts if h != "127.0.0.1"})
     assert not strangers, f"requests left 127.0.0.1: {strangers}"
     assert not problems, "\n".join(problems)
 

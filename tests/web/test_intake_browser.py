@@ -9,11 +9,10 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from scamlink.demo.generator import generate
+from tests.web.live_server import CHROMIUM, CHROMIUM_ARGS
 from tests.web.support import PASSWORD
 from tests.web.test_browser import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     EMAIL,
     _require_browser,
     live_server,  # noqa: F401 (the fixture, shared with the dashboard's page test)
