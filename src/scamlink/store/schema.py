@@ -367,3 +367,34 @@ indicator_stats = Table(
     Column("is_hub", Boolean, nullable=False),
     Column("warninglist", String(100)),
 )
+
+# --- lookup (issue 6: partners' blocklists, the public query log) ---
+
+# A value a partner's list names (`scamlink import indicators`): it counts as a verified report
+# for every viewer its marking allows.
+indicator_listings = Table(
+    "indicator_listings",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("indicator_id", ForeignKey("indicators.id"), nullable=False),
+    Column("list_source", String(100), nullable=False),
+    Column("agency", ForeignKey("agencies.code"), nullable=False),
+    Column("tlp", String(12), nullable=False),
+    Column("listed_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("indicator_id", "list_source", "agency"),
+    Index(None, "indicator_id"),
+    Index(None, "listed_at"),
+)
+
+# What the public asked, kept only as the 5-hex hash prefix of the canonical key: enough to see
+# load and abuse, never the value itself.
+lookup_query_log = Table(
+    "lookup_query_log",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("prefix", String(5), nullable=False),
+    Column("verdict", String(16)),
+    Index(None, "at"),
+)
