@@ -6,6 +6,7 @@ import typer
 
 from scamlink.cli import agencies, db, demo, serve
 from scamlink.cli import audit as audit_cli
+from scamlink.cli import campaigns as campaigns_cli
 from scamlink.cli import extract as extract_cli
 from scamlink.cli import importing as importing_cli
 from scamlink.cli import keys as keys_cli
@@ -30,6 +31,7 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(importing_cli.app, name="import")
 app.add_typer(linking_cli.app, name="link")
 linking_cli.app.command("quality")(quality_cli.quality)  # scores against a world's truth
+app.command("campaigns")(campaigns_cli.campaigns)
 app.command("serve")(serve.serve)
 app.command("extract")(extract_cli.extract)
 app.command("warninglists")(extract_cli.warninglists)
