@@ -4,11 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 HTMX := src/scamlink/web/static/vendor/htmx.min.js
 CYTOSCAPE := src/scamlink/web/static/vendor/cytoscape.min.js
+# The private lookup in the browser (static/lookup_private.js): phone numbers, the Public Suffix
+# List and SHA-256/Keccak-256, from the same npm install.
+PHONELIB := src/scamlink/web/static/vendor/libphonenumber-max.js
 DEMO_DIR := var/demo
 DEMO_REPORTS ?= 20000
 DEMO_SEED ?= 7
 
-.PHONY: run test bench install dev-install assets catalogs chromium lint lock clean
+.PHONY: run test bench install dev-install assets catalogs chromium wrk lint lock clean
 
 run: install assets
 	$(BIN)/scamlink db upgrade
@@ -28,7 +31,7 @@ test: dev-install assets chromium
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -p no:cacheprovider
 
-bench: dev-install assets
+bench: dev-install assets wrk
 	$(BIN)/pip install --quiet --require-hashes -r requirements/bench.lock
 	$(BIN)/python -m benchmarks
 
@@ -61,10 +64,18 @@ $(HTMX): package.json package-lock.json
 $(CYTOSCAPE): $(HTMX)
 	cp node_modules/cytoscape/dist/cytoscape.min.js $@
 
+$(PHONELIB): $(HTMX)
+	cp node_modules/libphonenumber-js/bundle/libphonenumber-max.js $@
+	cp node_modules/tldts/dist/index.esm.min.js $(dir $@)tldts.esm.min.js
+	mkdir -p $(dir $@)noble-hashes
+	cp node_modules/@noble/hashes/sha2.js node_modules/@noble/hashes/sha3.js \
+		node_modules/@noble/hashes/_md.js node_modules/@noble/hashes/_u64.js \
+		node_modules/@noble/hashes/utils.js $(dir $@)noble-hashes/
+
 catalogs: install
 	$(BIN)/pybabel -q compile -d src/scamlink/web/locale
 
-assets: $(HTMX) $(CYTOSCAPE) catalogs
+assets: $(HTMX) $(CYTOSCAPE) $(PHONELIB) catalogs
 
 # Page tests drive Debian's Chromium through Playwright (no browser download).
 chromium:
@@ -72,6 +83,13 @@ chromium:
 		echo "installing Debian's chromium for the page tests"; \
 		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 	@command -v chromium >/dev/null 2>&1 || { echo "chromium is missing: apt-get install chromium"; exit 1; }
+
+# The lookup's HTTP benchmark drives the server with Debian's wrk from another process.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "installing Debian's wrk for the HTTP benchmark"; \
+		apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: apt-get install wrk"; exit 1; }
 
 # Re-pin dependencies after changing pyproject.toml.
 lock: dev-install

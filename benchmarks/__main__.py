@@ -31,6 +31,13 @@ def main() -> None:
     print(*__import__("benchmarks.bench_quality").bench_quality.run(), sep="\n", flush=True)
     for line in __import__("benchmarks.bench_linking").bench_linking.run():
         print(line, flush=True)
+    print(*__import__("benchmarks.bench_cases").bench_cases.run(), sep="\n", flush=True)
+    for line in __import__("benchmarks.bench_review_queue").bench_review_queue.run():
+        print(line, flush=True)
+    for line in __import__("benchmarks.bench_lookup_private").bench_lookup_private.run():
+        print(line, flush=True)
+    for line in __import__("benchmarks.bench_lookup").bench_lookup.run():
+        print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -192,6 +192,7 @@ def throughput(work: Path, corpus: Path) -> dict[str, dict[str, float]]:
     for tool in TOOLS:
         limit = IOCFINDER_MB if tool == "ioc-finder" else 1e9
         result = work / f"{tool}.json"
+        load_before = os.getloadavg()[0]
         measured = run_measured(
             [
                 sys.executable,
@@ -209,6 +210,7 @@ def throughput(work: Path, corpus: Path) -> dict[str, dict[str, float]]:
             "mb": data["mb"],
             "mb_s": data["mb"] / data["seconds"],
             "peak_mb": measured.peak_mb,
+            "load": (load_before + os.getloadavg()[0]) / 2,  # the machine is shared: say how
         }
     return out
 
@@ -299,6 +301,8 @@ def run() -> list[str]:
             f"{tool}: {peer['mb_s']:.2f} MB/s, {peer['peak_mb']:,.0f} MB | "
             f"×{ratio:.1f} | ≥ ×{GOALS[tool]:g} {met} |"
         )
+    loads = ", ".join(f"{tool} {speed[tool]['load']:.1f}" for tool in TOOLS)
+    rows.append(f"\nLoad average (1 min) while each tool ran, on this machine's cores: {loads}.")
     total, languages, _ = counts.pop(("_", "_", "_"))
     return [
         *rows,

@@ -4,7 +4,9 @@
 atomic batches. The peers store the raw rows only, as a user without scamlink would:
 `sqlite-utils insert --csv` for SQLite, psycopg's `executemany` (batches of 1,000, one
 transaction each) for PostgreSQL. Sizes: BENCH_IMPORT_SIZES (default "100000,1000000").
-Each import runs in a process of its own, so its peak resident memory is its own.
+Each import runs in a process of its own, so its peak resident memory is its own (the process
+tree's: the parsing processes a large file gets are counted in); the importer prints its CPU
+seconds and its parsers' to stderr, with the load average.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import psycopg
 from psycopg import sql
 from sqlalchemy import Engine
@@ -75,7 +78,7 @@ def _line(backend: str, size: int, ours: Measured, peer_name: str, peer_rate: fl
     return (
         f"| bulk import into {backend}, {size:,} reports | {rate:,.0f} reports/s | "
         f"{ours.peak_mb:,.0f} MB peak | {peer_name}: {peer_rate:,.0f} rows/s | "
-        f"×{rate / peer_rate:.2f} |"
+        f"×{rate / peer_rate:.2f} | load average {os.getloadavg()[0]:.1f} |"
     )
 
 
@@ -98,10 +101,20 @@ def _ours(url: str, world: Path) -> None:
     engine = open_engine(url)
     stored = 0
     start = time.perf_counter()
+    load = os.getloadavg()[0]
     for agency, path in world_files(world):
         stored += import_file(engine, path, agency).stored
     engine.dispose()
-    print(f"{stored} reports in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    # CPU seconds say more than wall time on a shared machine: this process (storing and
+    # linking) and the parsing processes it started (they wait, idle, for another file).
+    me = psutil.Process()
+    parsers = sum(sum(p.cpu_times()[:2]) for p in me.children())
+    print(
+        f"{stored} reports in {time.perf_counter() - start:.1f} s; CPU: importer "
+        f"{sum(me.cpu_times()[:2]):.1f} s, parsers {parsers:.1f} s; "
+        f"load average {load:.1f} -> {os.getloadavg()[0]:.1f}",
+        file=sys.stderr,
+    )
 
 
 def _peer(url: str, world: Path) -> None:

@@ -34,15 +34,14 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Connection, Engine
 
-from benchmarks.databases import scratch_postgres, scratch_sqlite
-from benchmarks.measure import Measured, run_measured
-from scamlink.store.engine import open_engine
-from scamlink.store.migrate import upgrade
+from benchmarks.measure import Measured
+
+if TYPE_CHECKING:  # the peer's process imports this module: it stays light
+    from sqlalchemy import Connection, Engine
 
 BIN = Path(sys.executable).parent
 AGENCIES = ("KNPA", "CNP", "RTP", "MPS", "POLRI", "PNP", "PDRM", "SPF", "LPF", "MPF", "RBPF")
@@ -69,6 +68,9 @@ def _value(kind: str, number: int) -> str:
 def synthesise(path: Path, reports: int, seed: int = 1) -> int:
     """Write `reports` reports and their sightings into a migrated SQLite store; returns the
     number of sightings."""
+    from scamlink.store.engine import open_engine
+    from scamlink.store.migrate import upgrade
+
     engine = open_engine(f"sqlite:///{path}")
     upgrade(engine)
     engine.dispose()
@@ -181,81 +183,107 @@ def networkx_components(path: Path) -> int:
     return sum(1 for _ in nx.connected_components(graph))
 
 
-def _rebuild(path: Path) -> tuple[Measured, dict[str, Any]]:
-    env = {**os.environ, "SCAMLINK_DATABASE_URL": f"sqlite:///{path}"}
-    env.setdefault("SCAMLINK_DATA_DIR", str(path.parent / "data"))
-    out = path.parent / "rebuild.json"
-    started = time.perf_counter()
-    process = subprocess.run(
-        [str(BIN / "scamlink"), "link", "rebuild", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if process.returncode != 0:
-        raise SystemExit(f"rebuild failed: {process.stderr[-2000:]}")
-    out.write_text(process.stdout)
-    return Measured(time.perf_counter() - started, 0.0), json.loads(process.stdout)
-
-
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
 
-def _cpu_measured(command: list[str], env: dict[str, str] | None = None) -> tuple[Measured, float]:
-    """Wall time, peak memory and CPU seconds (user + system) of a command. The machine is
-    shared: CPU seconds say what the work costs when the wall clock waits for a core."""
+def _measured(command: list[str], env: dict[str, str] | None = None) -> tuple[Measured, float, str]:
+    """Wall time, peak memory (resident set of the process tree), CPU seconds (user +
+    system, every thread) and standard output of a command. The machine is shared: CPU
+    seconds say what the work costs when the wall clock waits for a core."""
+    import psutil
+
     before = _children_cpu()
-    measured = run_measured(command, env)
-    return measured, _children_cpu() - before
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.DEVNULL)
+        watched = psutil.Process(process.pid)
+        peak = 0
+        while process.poll() is None:
+            try:
+                tree = [watched, *watched.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree))
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        printed = out.read().decode()
+    if process.returncode != 0:
+        raise SystemExit(f"benchmark command failed ({process.returncode}): {' '.join(command)}")
+    return Measured(seconds, peak / 1e6), _children_cpu() - before, printed
 
 
 def _rebuild_measured(path: Path) -> tuple[Measured, float, dict[str, Any]]:
+    """`scamlink link rebuild --json` on the store, as an operator runs it."""
     env = {**os.environ, "SCAMLINK_DATABASE_URL": f"sqlite:///{path}"}
     env.setdefault("SCAMLINK_DATA_DIR", str(path.parent / "data"))
-    measured, cpu = _cpu_measured(
-        [sys.executable, "-m", "benchmarks.bench_linking", "_rebuild_once", str(path)], env
-    )
-    summary = json.loads((path.parent / "rebuild.json").read_text())
-    return measured, cpu, summary
+    measured, cpu, printed = _measured([str(BIN / "scamlink"), "link", "rebuild", "--json"], env)
+    return measured, cpu, json.loads(printed)
 
 
-def _engine_seconds(summary: dict[str, Any]) -> float:
-    """The rebuild's phases up to the components: reading the store and computing."""
-    computing = (
-        "reading reports",
-        "reading sightings",
-        "reading indicators",
-        "figures and hubs",
-        "connected components",
-    )
-    return float(sum(summary["phases"].get(label, 0.0) for label in computing))
+# The rebuild's phases up to the components: reading the store and computing.
+COMPUTING = ("reading reports", "reading sightings", "figures and hubs", "connected components")
+
+
+def _computing(summary: dict[str, Any], key: str) -> float:
+    return float(sum(summary[key].get(label, 0.0) for label in COMPUTING))
+
+
+def _load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def bench_rebuild(reports: int) -> list[str]:
+    """The first rebuild of a store (every campaign and figure written), a rebuild of a store
+    already current (what `scamlink link rebuild` meets after the incremental path kept it:
+    nothing to write), and the peer on the same store."""
     with tempfile.TemporaryDirectory(prefix="bench-link-") as tmp:
         path = Path(tmp) / "graph.db"
         started = time.perf_counter()
         sightings = synthesise(path, reports)
         made = time.perf_counter() - started
-        ours, ours_cpu, summary = _rebuild_measured(path)
-        peer, peer_cpu = _cpu_measured(
+        load_first = _load()
+        first, first_cpu, first_summary = _rebuild_measured(path)
+        load_again = _load()
+        again, again_cpu, again_summary = _rebuild_measured(path)
+        load_peer = _load()
+        peer, peer_cpu, _ = _measured(
             [sys.executable, "-m", "benchmarks.bench_linking", "_networkx", str(path)]
         )
-    engine = _engine_seconds(summary)
-    return [
-        f"| link rebuild (DuckDB + SciPy), {reports:,} reports / {sightings:,} sightings "
-        f"(synthesised in {made:.0f} s) | {ours.seconds:.1f} s wall, {ours_cpu:.1f} s CPU "
-        f"({summary['campaigns']:,.0f} campaigns, {summary['hubs']:,.0f} hubs); of which "
-        f"reading the store and computing {engine:.1f} s, writing back "
-        f"{summary['seconds'] - engine:.1f} s | {ours.peak_mb:,.0f} MB peak | networkx: the "
-        f"same specific sightings from the same store, graph and connected_components only: "
-        f"{peer.seconds:.1f} s wall, {peer_cpu:.1f} s CPU, {peer.peak_mb:,.0f} MB | "
-        f"×{peer.seconds / ours.seconds:.1f} whole rebuild (×{peer_cpu / ours_cpu:.1f} CPU); "
-        f"×{peer.seconds / engine:.1f} reading and computing |"
-    ]
+        load_end = _load()
+    lines = []
+    for name, ours, cpu, summary, load in (
+        (
+            "first rebuild of the store (writes every campaign and figure)",
+            first,
+            first_cpu,
+            first_summary,
+            load_first,
+        ),
+        ("rebuild of a store already current", again, again_cpu, again_summary, load_again),
+    ):
+        compute_wall = _computing(summary, "phases")
+        compute_cpu = _computing(summary, "phases_cpu")
+        lines.append(
+            f"| link rebuild (ADBC + DuckDB + SciPy), {name}, {reports:,} reports / "
+            f"{sightings:,} sightings (synthesised in {made:.0f} s) | whole command "
+            f"{ours.seconds:.1f} s wall, {cpu:.1f} s CPU; in the process (after imports) "
+            f"{summary['seconds']:.1f} s wall, {summary['cpu_seconds']:.1f} s CPU; of which "
+            f"reading and computing {compute_wall:.1f} s wall, {compute_cpu:.1f} s CPU "
+            f"({summary['campaigns']:,.0f} campaigns, {summary['hubs']:,.0f} hubs, "
+            f"{summary['moved_reports']:,} reports and {summary['changed_figures']:,} figures "
+            f"written; {load}) | {ours.peak_mb:,.0f} MB peak | networkx, the same specific "
+            f"sightings from the same store, graph and connected_components only: "
+            f"{peer.seconds:.1f} s wall, {peer_cpu:.1f} s CPU, {peer.peak_mb:,.0f} MB "
+            f"({load_peer} → {load_end}) | whole command ×{peer.seconds / ours.seconds:.1f} "
+            f"wall, ×{peer_cpu / cpu:.1f} CPU; in the process "
+            f"×{peer.seconds / summary['seconds']:.1f} wall, "
+            f"×{peer_cpu / summary['cpu_seconds']:.1f} CPU; reading and computing "
+            f"×{peer.seconds / compute_wall:.1f} wall, ×{peer_cpu / compute_cpu:.1f} CPU |"
+        )
+    return lines
 
 
 def bench_big(reports: int) -> list[str]:
@@ -264,12 +292,15 @@ def bench_big(reports: int) -> list[str]:
         started = time.perf_counter()
         sightings = synthesise(path, reports)
         made = time.perf_counter() - started
+        load_start = _load()
         ours, cpu, summary = _rebuild_measured(path)
+        load_end = _load()
     phases = ", ".join(f"{label} {seconds:.0f} s" for label, seconds in summary["phases"].items())
     return [
         f"| link rebuild, {reports:,} reports / {sightings:,} sightings (synthesised in "
         f"{made:.0f} s) | {ours.seconds:.0f} s wall, {cpu:.0f} s CPU "
-        f"({summary['campaigns']:,.0f} campaigns; {phases}) | {ours.peak_mb:,.0f} MB peak | "
+        f"({summary['campaigns']:,.0f} campaigns; {phases}; {load_start} → {load_end}) | "
+        f"{ours.peak_mb:,.0f} MB peak | "
         f"goal ≤ 600 s | {'met' if ours.seconds <= 600 else 'not met'} |"
     ]
 
@@ -298,6 +329,7 @@ def _hook_cost(engine: Engine, world: Path) -> tuple[list[float], list[float], f
 
 
 def bench_hook(reports: int) -> list[str]:
+    from benchmarks.databases import scratch_postgres, scratch_sqlite
     from scamlink.demo import generate
 
     lines = []
@@ -326,16 +358,9 @@ def run() -> Iterator[str]:
     yield from bench_big(int(os.environ.get("BENCH_LINK_BIG_REPORTS", "10000000")))
 
 
-def _rebuild_once(path: Path) -> None:
-    _, summary = _rebuild(path)
-    (path.parent / "rebuild.json").write_text(json.dumps(summary))
-
-
 def main(argv: list[str]) -> None:
     command, size = argv[0], argv[1] if len(argv) > 1 else ""
-    if command == "_rebuild_once":
-        _rebuild_once(Path(size))
-    elif command == "_networkx":
+    if command == "_networkx":
         networkx_components(Path(size))
     elif command == "rebuild":
         print(*bench_rebuild(int(size)), sep="\n")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -10,7 +11,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import Connection, Engine, func, select
 
-from scamlink.interop.report_csv import COLUMNS, FieldProblem
+from scamlink.interop.report_csv import COLUMNS, FieldProblem, HeaderError
+from scamlink.reports import bulk_parse
 from scamlink.reports.bulk import FileFormat, detect_format, import_csv, import_file
 from scamlink.reports.model import ReportSource
 from scamlink.sharing.agencies import agency_by_code
@@ -324,3 +326,108 @@ def test_indicators_only_in_the_narrative_are_sightings_too(engine: Engine, tmp_
         ("KR:KB:12345678901234", "payee_account"),
         ("telegram:loan_fast_kr", "contact_handle"),
     ]
+
+
+# --- parsing in a process of its own (large files) -----------------------------------------
+
+
+def _mixed_file(path: Path) -> Path:
+    """Good rows, a rejected row, a value left out, narratives to extract, a bad byte at the end."""
+    good = "".join(KOREAN_ROW.format(n=n, text="텔레그램 @loan_fast_kr 송금") for n in range(1, 8))
+    dropped = "K-d,2026-01-05T09:00:00+09:00,,KR,ko,loan,,,,010-12,,,,,,GREEN\n"
+    bad = "K-bad,not-a-date,,KR,ko,loan,,,,,,,,,,GREEN\n"
+    path.write_bytes((HEADER + good + bad + dropped).encode("cp949") + b"K-9,\xff\xfe\n")
+    return path
+
+
+def _stored(engine: Engine) -> list[tuple[str, str]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(reports.c.external_id, indicators.c.value)
+            .join(sightings, sightings.c.report_id == reports.c.id)
+            .join(indicators, indicators.c.id == sightings.c.indicator_id)
+        )
+        return sorted((r.external_id, r.value) for r in rows)
+
+
+# Two processes each parse every other chunk of rows: the file stops (bad bytes) at a chunk's
+# start with batches of 3, in the middle of one with batches of 4.
+@pytest.mark.parametrize("batch_size", [3, 4])
+def test_parsing_in_processes_of_their_own_gives_the_same_import(
+    engine: Engine, tmp_path: Path, batch_size: int
+) -> None:
+    path = _mixed_file(tmp_path / "mixed.csv")
+    knpa = agency_by_code("KNPA")
+    heard: list[tuple[int, str, bool]] = []
+    seen: list[int] = []
+
+    def hear(problem: FieldProblem, rejected: bool) -> None:
+        heard.append((problem.line, problem.column, rejected))
+
+    here = import_file(engine, path, knpa, batch_size=batch_size, parallel=False)
+    in_process = _stored(engine)
+    with engine.begin() as conn:  # start again from an empty store
+        for table in ("report_campaigns", "campaigns", "indicator_stats", "sightings", "reports"):
+            conn.exec_driver_sql(f"DELETE FROM {table}")  # noqa: S608 (constant names)
+    there = import_file(
+        engine,
+        path,
+        knpa,
+        batch_size=batch_size,
+        parallel=True,
+        on_problem=hear,
+        progress=seen.append,
+    )
+    assert _stored(engine) == in_process
+    assert ("K-1", "telegram:loan_fast_kr") in in_process  # the narrative was extracted
+    for summary in (here, there):
+        assert (summary.stored, summary.rejected_rows, summary.dropped_values) == (8, 2, 1)
+        assert summary.encoding == here.encoding == "CP949 (Korean, EUC-KR)"
+    assert [str(p) for p in there.rejected] == [str(p) for p in here.rejected]
+    assert sorted(heard) == [(9, "received_at", True), (10, "phones", False), (11, "", True)]
+    assert sum(seen) == 9  # every row read, the rejected one too
+
+
+def test_a_parsing_process_refuses_a_bad_header_before_storing_anything(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "header.csv"
+    path.write_text("external_id,nonsense\nK-1,x\n", encoding="utf-8")
+    with pytest.raises(HeaderError, match="missing column"):
+        import_file(engine, path, agency_by_code("KNPA"), parallel=True)
+    with engine.connect() as conn:
+        assert total_reports(conn) == 0
+
+
+def test_a_failing_batch_stops_the_parsing_process_too(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "many.csv"
+    path.write_text(HEADER + "".join(GOOD.format(n=n) for n in range(1, 10)), encoding="utf-8")
+
+    def fail(conn: Connection, ids: Sequence[int]) -> None:
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_file(
+            engine, path, agency_by_code("KNPA"), batch_size=2, parallel=True, on_stored=fail
+        )
+    # The parsing process stopped with the import (only finished ones wait for another file).
+    assert all(worker.alive() for worker in bulk_parse._idle)
+    assert len(_parsing_processes()) == len(bulk_parse._idle)
+    with engine.connect() as conn:
+        assert total_reports(conn) == 0
+
+
+def _parsing_processes() -> list[int]:
+    """Process ids of this process's children running the parsing process."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat[1]) == os.getpid() and b"scamlink.reports.parse_worker" in command:
+            found.append(int(entry.name))
+    return found

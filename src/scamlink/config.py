@@ -15,6 +15,24 @@ class ConfigError(Exception):
     """A setting is wrong; the message is one line a person can act on."""
 
 
+ATTACHMENTS_FOLDER = "attachments"  # of the data dir: `ab/cdef…` files named by SHA-256
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimits:
+    """Token buckets of web/ratelimit.py, in requests a minute (also the burst: a full bucket
+    holds one minute's allowance); 0 switches a limit off. `SCAMLINK_RATELIMIT_PUBLIC`,
+    `…_KEY`, `…_REPORT`."""
+
+    public: int = 120  # lookups a minute from one address without an account or key
+    key: int = 1200  # lookups a minute for one API key or signed-in user
+    report: int = 12  # public reports a minute from one address
+
+    @classmethod
+    def off(cls) -> RateLimits:
+        return cls(public=0, key=0, report=0)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     data_dir: Path
@@ -23,10 +41,16 @@ class Settings:
     audit_checkpoint_minutes: float = 60.0  # the web app signs an audit checkpoint this often
     # Hub thresholds (SCAMLINK_LINK_*, linking/rules.py).
     link_policy: LinkPolicy = field(default_factory=LinkPolicy)
+    # Lookup (issue 6): the public learns of a report only this long after it was received;
+    # the in-memory index is rebuilt from the store this often (review changes, SCAMLINK_LOOKUP_*).
+    lookup_embargo_hours: float = 24.0
+    lookup_rebuild_minutes: float = 60.0
+    rate_limits: RateLimits = field(default_factory=RateLimits)  # SCAMLINK_RATELIMIT_*
 
     @property
     def attachments_dir(self) -> Path:
-        return self.data_dir / "files"
+        """Where attachment files live (`store.attachments.BlobStore` takes this folder)."""
+        return self.data_dir / ATTACHMENTS_FOLDER
 
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
@@ -59,17 +83,47 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"SCAMLINK_AUDIT_CHECKPOINT_MINUTES={minutes!r} is not a number of minutes "
             "between 0 and 10080 (one week)"
         )
+    embargo_hours = _number(env, "SCAMLINK_LOOKUP_EMBARGO_HOURS", 24.0, 0.0, 24 * 365)
+    rebuild_minutes = _number(env, "SCAMLINK_LOOKUP_REBUILD_MINUTES", 60.0, 1.0, 7 * 24 * 60)
     try:
         link_policy = policy_from_env(env)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
+    rate_limits = RateLimits(
+        **{
+            name: _per_minute(env, f"SCAMLINK_RATELIMIT_{name.upper()}", default)
+            for name, default in (("public", 120), ("key", 1200), ("report", 12))
+        }
+    )
     return Settings(
+        rate_limits=rate_limits,
         link_policy=link_policy,
         data_dir=data_dir,
         database_url=database_url,
         secret_key=secret_key,
         audit_checkpoint_minutes=checkpoint_minutes,
+        lookup_embargo_hours=embargo_hours,
+        lookup_rebuild_minutes=rebuild_minutes,
     )
+
+
+def _number(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    """A number setting within [low, high], or ConfigError naming the variable."""
+    text = env.get(name) or str(default)
+    try:
+        value = float(text)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={text!r} is not a number between {low:g} and {high:g}")
+    return value
+
+
+def _per_minute(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name) or str(default)
+    if not raw.isdigit() or int(raw) > 10_000_000:
+        raise ConfigError(f"{name}={raw!r} is not a number of requests a minute (0 = no limit)")
+    return int(raw)
 
 
 def _secret_key_from(data_dir: Path) -> str:

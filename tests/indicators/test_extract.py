@@ -16,6 +16,7 @@ from scamlink.indicators import extract as extract_module
 from scamlink.indicators import text as text_module
 from scamlink.indicators.banks import BANKS
 from scamlink.indicators.crypto import WALLET_RE
+from scamlink.indicators.digits import TABLE as FOREIGN_DIGITS
 from scamlink.indicators.extract import (
     _ACCOUNT_RUN_RE,
     _EMAIL_START_RE,
@@ -30,7 +31,7 @@ from scamlink.indicators.extract import (
     Found,
     extract,
 )
-from scamlink.indicators.handles import PLATFORM_LABELS
+from scamlink.indicators.handles import PLATFORM_LABELS, parse_handle
 from scamlink.indicators.phone import phone_value
 from scamlink.indicators.text import (
     _CHANGED_RE,
@@ -42,7 +43,7 @@ from scamlink.indicators.text import (
 from scamlink.indicators.trie import literal_atoms, trie_pattern
 from scamlink.indicators.types import IndicatorType
 from tests.indicators import test_context
-from tests.indicators.world_text import mixed_text
+from tests.indicators.world_text import ascii_text, mixed_text
 
 T = IndicatorType
 
@@ -416,6 +417,7 @@ def _straightforward() -> Iterator[None]:
         (extract_module, "HANDLE_LABEL_RE", _OLD_HANDLE_LABEL_RE),
         (extract_module, "_PHONE_FIND_RE", _OLD_PHONE_FIND_RE),
         (extract_module, "_bank_aliases", _OLD_BANK_ALIAS_RE.finditer),
+        (extract_module, "_label_matches", lambda text: _OLD_HANDLE_LABEL_RE.finditer(text)),
         (extract_module, "matches_from", lambda starts, pattern, text: pattern.finditer(text)),
         (context_module, "_CURRENCY_BEFORE", test_context.CURRENCY_BEFORE),
         (context_module, "_REFERENCE_BEFORE", test_context.REFERENCE_BEFORE),
@@ -423,22 +425,38 @@ def _straightforward() -> Iterator[None]:
     ]
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in swaps]
     phone_check = extract_module._CANONICAL["phone"]
+    handle_check = extract_module._CANONICAL["handle"]
     extract_module._canonical.cache_clear()
     try:
         for owner, name, value in swaps:
             setattr(owner, name, value)
         extract_module._CANONICAL["phone"] = lambda raw, country: [phone_value(raw, country)]
+        extract_module._CANONICAL["handle"] = lambda raw, country: parse_handle(raw, country)
         yield
     finally:
         for owner, name, value in saved:
             setattr(owner, name, value)
         extract_module._CANONICAL["phone"] = phone_check
+        extract_module._CANONICAL["handle"] = handle_check
         extract_module._canonical.cache_clear()
 
 
 @settings(max_examples=150, deadline=None)
 @given(mixed_text(40), st.sampled_from(["KR", "TH", "VN", "ID", "PH", "MY", "KH", "LA", "MM"]))
 def test_fast_paths_find_what_the_straightforward_ones_find(text: str, country: str) -> None:
+    _same_as_straightforward(text, country)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ascii_text(40), st.sampled_from(["KR", "TH", "VN", "ID", "PH", "MY", "KH", "LA", "MM"]))
+def test_fast_paths_in_ascii_text_find_what_the_straightforward_ones_find(
+    text: str, country: str
+) -> None:
+    # ASCII texts take the word-boundary scans (_label_matches, _latin_bank_search).
+    _same_as_straightforward(text, country)
+
+
+def _same_as_straightforward(text: str, country: str) -> None:
     fast = extract(text, country)
     with _straightforward():
         plain = extract(text, country)
@@ -451,29 +469,71 @@ def test_the_reference_really_is_the_plain_path() -> None:
         assert extract_module.HANDLE_LABEL_RE is _OLD_HANDLE_LABEL_RE
         assert extract_module.HANDLE_LABEL_RE.flags & re.IGNORECASE
         assert extract_module._bank_aliases == _OLD_BANK_ALIAS_RE.finditer
+        assert extract_module._CANONICAL["handle"]("LINE: +66 81 234 5678", "TH")[0].display == (
+            "+66 81 234 5678"  # parse_handle formats a phone; the fast path does not
+        )
     assert not extract_module.HANDLE_LABEL_RE.flags & re.IGNORECASE
     assert extract_module._bank_aliases != _OLD_BANK_ALIAS_RE.finditer
+    assert extract_module._CANONICAL["handle"]("LINE: +66 81 234 5678", "TH")[0].display == (
+        "+66812345678"
+    )
 
 
 @settings(max_examples=300, deadline=None)
 @given(mixed_text() | st.text(alphabet="0123456789+()- ./\u00a0a_\n๐", max_size=40))
 def test_phone_candidates_are_found_as_before(text: str) -> None:
+    # The scanning patterns run on the prepared text, whose digits are ASCII ([0-9] is \d).
+    text = prepare(text).text
     old = [m.span() for m in _OLD_PHONE_FIND_RE.finditer(text)]
     assert [m.span() for m in _PHONE_FIND_RE.finditer(text)] == old
+    old_runs = re.compile(_ACCOUNT_RUN_RE.pattern.replace("[0-9]", r"\d"))
+    assert [m.span() for m in _ACCOUNT_RUN_RE.finditer(text)] == [
+        m.span() for m in old_runs.finditer(text)
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(mixed_text() | st.text(max_size=60) | st.text(alphabet="๐๑٣１a\u200b߀", max_size=20))
+def test_prepared_text_has_only_ascii_digits(text: str) -> None:
+    prepared = prepare(text).text
+    assert not any(ord(ch) in FOREIGN_DIGITS for ch in prepared)
+    assert all(ch in "0123456789" for ch in re.findall(r"\d", prepared))
 
 
 @settings(max_examples=200, deadline=None)
 @given(mixed_text(), st.integers(0, 60), st.integers(0, 60))
 def test_bank_names_and_labels_are_found_as_before(text: str, cut: int, width: int) -> None:
-    assert [(m.span(), m.groups()) for m in HANDLE_LABEL_RE.finditer(text)] == [
-        (m.span(), m.groups()) for m in _OLD_HANDLE_LABEL_RE.finditer(text)
-    ]
+    _bank_names_and_labels_as_before(text, cut, width)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    ascii_text() | st.text(alphabet="kbank line tg@:1.-_K(", max_size=40),
+    st.integers(0, 60),
+    st.integers(0, 60),
+)
+def test_bank_names_and_labels_in_ascii_text_are_found_as_before(
+    text: str, cut: int, width: int
+) -> None:
+    _bank_names_and_labels_as_before(text, cut, width)
+
+
+def _bank_names_and_labels_as_before(text: str, cut: int, width: int) -> None:
+    old_labels = [(m.span(), m.groups()) for m in _OLD_HANDLE_LABEL_RE.finditer(text)]
+    assert [(m.span(), m.groups()) for m in HANDLE_LABEL_RE.finditer(text)] == old_labels
+    assert [(m.span(), m.groups()) for m in extract_module._label_matches(text)] == old_labels
     lo, hi = min(cut, len(text)), min(cut + width, len(text))
     old = [m.span() for m in _OLD_BANK_ALIAS_RE.finditer(text, lo, hi)]
     assert [m.span() for m in extract_module._bank_aliases(text, lo, hi)] == old
     at = extract_module._bank_alias_at(text, lo)
     old_at = _OLD_BANK_ALIAS_RE.match(text, lo)
     assert (at and at.span()) == (old_at and old_at.span())
+    # The boundary scan is right in any text (extraction takes it for ASCII texts only).
+    bounded = extract_module._bounded_search(
+        extract_module._LATIN_BANK_BOUNDED_RE, _LATIN_BANK_RE, text, lo, hi
+    )
+    plain = _LATIN_BANK_RE.search(text, lo, hi)
+    assert (bounded and bounded.span()) == (plain and plain.span())
 
 
 @settings(max_examples=300, deadline=None)
@@ -488,6 +548,10 @@ def test_one_scan_tells_a_text_needs_no_preparing(text: str) -> None:
 def test_a_long_run_is_found_from_its_start(text: str) -> None:
     run_of_25 = re.search("[0-9A-Za-z]{25}", text) is not None
     assert (extract_module._LONG_RUN_RE.search(text) is not None) == run_of_25
+    assert extract_module._has_long_run(text) == run_of_25
+    ascii_only = text.encode("ascii", "ignore").decode()
+    expected = re.search("[0-9A-Za-z]{25}", ascii_only) is not None
+    assert extract_module._has_long_run(ascii_only) == expected
 
 
 def _old_suffix_start(host: str, h_start: int, labels: int) -> int:

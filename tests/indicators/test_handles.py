@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scamlink.indicators import IndicatorType, InvalidIndicator, canonicalise, parse_field
-from scamlink.indicators.handles import parse_handle
+from scamlink.indicators.handles import handle_values, parse_handle
 
 T = IndicatorType
 
@@ -155,3 +157,70 @@ def test_canonicalise_handle_types(kind: IndicatorType, raw: str, value: str) ->
 def test_canonicalise_refuses_another_platform() -> None:
     with pytest.raises(InvalidIndicator, match="not a telegram handle"):
         canonicalise(T.TELEGRAM, "LINE ID: abcd")
+
+
+# --- the extraction's reading: the same values, phones not formatted ---------------------------
+
+_HANDLE_PIECES = [
+    "LINE",
+    "line",
+    "카톡",
+    "WhatsApp",
+    "wa",
+    "Zalo",
+    "텔레그램",
+    "tg",
+    "微信",
+    "vx",
+    " ",
+    ": ",
+    "ID",
+    "@",
+    "abc_12",
+    "t.me/",
+    "wa.me/",
+    "zalo.me/",
+    "https://",
+    "open.kakao.com/o/",
+    "+66 81 234 5678",
+    "081-234-5678",
+    "0912345678",
+    "010 1234 5678",
+    "84912345678",
+    "+",
+    "g/",
+    "AbCdEfG",
+    "1",
+    "-",
+    "/",
+    "joinchat/",
+    "line.me/ti/p/~",
+    "hxxp://",
+    "[.]",
+    "９",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(_HANDLE_PIECES), min_size=1, max_size=8).map("".join),
+    st.sampled_from([None, "KR", "TH", "VN", "SG"]),
+)
+def test_handle_values_are_parse_handles_values(raw: str, country: str | None) -> None:
+    try:
+        expected = [(i.type, i.value) for i in parse_handle(raw, country)]
+    except InvalidIndicator:
+        with pytest.raises(InvalidIndicator):
+            handle_values(raw, country)
+        return
+    assert [(i.type, i.value) for i in handle_values(raw, country)] == expected
+
+
+def test_handle_values_leave_phones_unformatted() -> None:
+    assert [i.display for i in parse_handle("WhatsApp +65 9123 4567")] == ["+65 9123 4567"]
+    assert [i.display for i in handle_values("WhatsApp +65 9123 4567")] == ["+6591234567"]
+    zalo = handle_values("zalo.me/0912345678")
+    assert [(i.type, i.value) for i in zalo] == [
+        (T.PHONE, "+84912345678"),
+        (T.ZALO, "zalo:+84912345678"),
+    ]

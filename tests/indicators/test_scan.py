@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scamlink.indicators.extract import (
+    _EMAIL_AFTER_RE,
     _EMAIL_START_RE,
+    _HANDLE_LINK_AFTER_RE,
     _HANDLE_LINK_START_RE,
     EMAIL_FIND_RE,
     HANDLE_LINK_RE,
 )
-from scamlink.indicators.scan import matches_from
-from tests.indicators.world_text import mixed_text
+from scamlink.indicators.scan import matches_after_boundary, matches_from
+from tests.indicators.world_text import ascii_text, mixed_text
 
 PAIRS = [(_HANDLE_LINK_START_RE, HANDLE_LINK_RE), (_EMAIL_START_RE, EMAIL_FIND_RE)]
 
@@ -47,3 +50,31 @@ def test_a_start_pattern_missing_positions_loses_matches() -> None:
     assert _found(matches_from(narrow, HANDLE_LINK_RE, text)) != _found(
         HANDLE_LINK_RE.finditer(text)
     )
+
+
+# --- ASCII texts: tried only right after a character that is not of a word --------------------
+
+BOUNDED_PAIRS = [(_HANDLE_LINK_AFTER_RE, HANDLE_LINK_RE), (_EMAIL_AFTER_RE, EMAIL_FIND_RE)]
+
+
+def test_same_matches_between_words_on_links_and_addresses() -> None:
+    text = (
+        "tg t.me/abc_def1, T.ME/Up_Case or https://line.me/ti/p/~kim88 x.t.me/no "
+        "wa.me/821012345678 help@kb.com a.b@c.co kim[at]mail[.]com (zalo.me/0912345678) "
+        "open.kakao.com/o/gAbC1 api.whatsapp.com/send?phone=6591234567"
+    )
+    for starts, pattern in BOUNDED_PAIRS:
+        expected = _found(pattern.finditer(text))
+        assert _found(matches_after_boundary(starts, pattern, text)) == expected
+        assert expected
+        assert _found(matches_after_boundary(starts, pattern, text[5:])) == _found(
+            pattern.finditer(text[5:])  # a match at the very start of the text
+        )
+
+
+@settings(max_examples=300, deadline=None)
+@given(ascii_text() | st.text(alphabet="t.me/wa@kb.co [at]-_x1", max_size=40))
+def test_same_matches_between_words_as_finditer_on_ascii_text(text: str) -> None:
+    for starts, pattern in BOUNDED_PAIRS:
+        expected = _found(pattern.finditer(text))
+        assert _found(matches_after_boundary(starts, pattern, text)) == expected

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 # Expected A-labels agree with both the idna package (IDNA 2008/UTS-46) and Python's built-in
 # IDNA 2003 codec for these names.
 from scamlink.indicators import Indicator, IndicatorType, InvalidIndicator, canonicalise
+from scamlink.indicators import web as web_module
 from scamlink.indicators.web import (
+    canonical_domain,
     canonical_email,
     canonical_url,
     refang,
@@ -273,3 +277,78 @@ def test_ip(kind: IndicatorType, raw: str, value: str) -> None:
 def test_ip_refused(kind: IndicatorType, raw: str) -> None:
     with pytest.raises(InvalidIndicator):
         canonicalise(kind, raw)
+
+
+# --- refanging only what a value can need, and hosts written with spaced dots ------------------
+
+
+def _refang_every_substitution(text: str) -> str:
+    if not web_module._REFANG_HINT.search(text):
+        return text
+    for pattern, repl in web_module._REFANG_COMMON:
+        text = pattern.sub(repl, text)
+    return text
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "hxxp",
+                "HXXPS",
+                "h**p",
+                "fxxp",
+                "FXXP",
+                "xx",
+                "://",
+                ":",
+                "/",
+                ".",
+                "dot",
+                "DOT",
+                " ",
+                "[",
+                "]",
+                "(",
+                ")",
+                "{",
+                "}",
+                "<",
+                ">",
+                "。",
+                "．",
+                "a",
+                "kb",
+                "s",
+                "\u212a",
+            ]
+        ),
+        max_size=12,
+    ).map("".join)
+    | st.text(max_size=30)
+)
+def test_refang_runs_the_substitutions_a_value_can_need(text: str) -> None:
+    assert refang(text) == _refang_every_substitution(text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("www . x . club", [("domain", "x.club")]),
+        (
+            "https://www . kb-star . club/login",
+            [("url", "https://www.kb-star.club/login"), ("domain", "kb-star.club")],
+        ),
+        ("kb-star .com", [("domain", "kb-star.com")]),
+    ],
+)
+def test_a_host_with_spaced_dots(raw: str, expected: list[tuple[str, str]]) -> None:
+    assert [(i.type.value, i.value) for i in url_field(raw)] == expected
+    assert canonical_domain(raw.split("//")[-1].split("/")[0]).value == expected[-1][1]
+
+
+@pytest.mark.parametrize("raw", ["exa mple.com", "www . x . club extra", "a . b c.com", " . x.com"])
+def test_other_spaces_in_a_host_are_still_refused(raw: str) -> None:
+    with pytest.raises(InvalidIndicator, match=r"space|label|top-level"):
+        url_field(raw)

@@ -69,6 +69,11 @@ def mixed_text(max_pieces: int = 25) -> st.SearchStrategy[str]:
     return st.lists(cased, max_size=max_pieces).map("".join)
 
 
+def ascii_text(max_pieces: int = 25) -> st.SearchStrategy[str]:
+    """mixed_text() with every character beyond ASCII dropped (the Latin narratives' pieces)."""
+    return mixed_text(max_pieces).map(lambda text: text.encode("ascii", "ignore").decode())
+
+
 def _recase(piece_and_case: tuple[str, str]) -> str:
     piece, case = piece_and_case
     return piece if case == "keep" else str(getattr(piece, case)())

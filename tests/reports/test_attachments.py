@@ -90,7 +90,7 @@ def _report(engine: Engine) -> int:
 
 def test_the_same_bytes_are_stored_once(engine: Engine, tmp_path: Path) -> None:
     report_id = _report(engine)
-    blobs = BlobStore(tmp_path)
+    blobs = BlobStore(tmp_path / "attachments")
     content = b"%PDF-1.4 receipt"
     one = attach(engine, blobs, report_id, filename="a.pdf", declared=None, chunks=[content])
     two = attach(engine, blobs, report_id, filename="b.pdf", declared=None, chunks=[content])
@@ -105,7 +105,7 @@ def test_the_same_bytes_are_stored_once(engine: Engine, tmp_path: Path) -> None:
 
 def test_too_large_files_leave_nothing_behind(engine: Engine, tmp_path: Path) -> None:
     report_id = _report(engine)
-    blobs = BlobStore(tmp_path)
+    blobs = BlobStore(tmp_path / "attachments")
     chunks = [b"a" * 1000] * 5
     with pytest.raises(AttachmentRefused, match="limit of 4096"):
         attach(
@@ -120,7 +120,7 @@ def test_a_crash_while_writing_leaves_no_file_under_a_final_name(
     engine: Engine, tmp_path: Path
 ) -> None:
     report_id = _report(engine)
-    blobs = BlobStore(tmp_path)
+    blobs = BlobStore(tmp_path / "attachments")
 
     def interrupted() -> Iterator[bytes]:
         yield b"\x89PNG\r\n\x1a\n"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 from sqlalchemy import Connection, Engine, insert, select
 
 from scamlink.store import partition
+from scamlink.store.engine import open_engine
 from scamlink.store.partition import (
     CampaignSighting,
     LoneReport,
@@ -169,3 +171,125 @@ def test_lone_reports_are_those_sharing_their_campaign_with_none(engine: Engine)
         lone = list(lone_reports(conn))
 
     assert lone == [LoneReport("KNPA", "K-3", 2, 1), LoneReport("KNPA", "K-4", 0, 0)]
+
+
+# --- the batch rebuild's reading in columns and writing back ---------------------------------
+
+
+def _with_indicators(conn: Connection, values: list[tuple[str, str]]) -> dict[str, int]:
+    ids = {}
+    for kind, value in values:
+        ids[value] = int(
+            conn.execute(
+                insert(indicators)
+                .values(type=kind, value=value, display=value)
+                .returning(indicators.c.id)
+            ).scalar_one()
+        )
+    return ids
+
+
+def test_warninglist_candidates_are_exact_entries_domains_and_bare_addresses(
+    engine: Engine,
+) -> None:
+    with engine.begin() as conn:
+        ids = _with_indicators(
+            conn,
+            [
+                ("phone", "+8215889999"),
+                ("phone", "+821012345678"),
+                ("domain", "anything.example"),
+                ("url", "https://amazon.com"),
+                ("url", "https://amazon.com/"),
+                ("url", "https://amazon.com/deal"),
+                ("url", "https://amazon.com/?ref=1"),
+                ("url", "https://amazon.com?ref=1"),
+            ],
+        )
+        found = list(
+            partition.warninglist_candidates(
+                conn, {("phone", "+8215889999"), ("phone", "+1")}, ("domain",), ("url",)
+            )
+        )
+    assert sorted(i for i, _, _ in found) == sorted(
+        ids[v]
+        for v in ("+8215889999", "anything.example", "https://amazon.com", "https://amazon.com/")
+    )
+
+
+def test_indicator_types_come_in_the_order_asked(engine: Engine) -> None:
+    with engine.begin() as conn:
+        ids = _with_indicators(conn, [("phone", "+821012345678"), ("domain", "a.example")])
+        asked = np.array(sorted(ids.values()), dtype=np.int64)
+        assert partition.indicator_types(conn, asked) == ["phone", "domain"]
+        assert partition.indicator_types(conn, asked[:0]) == []
+
+
+def test_figures_put_replace_and_drop(engine: Engine) -> None:
+    with engine.begin() as conn:
+        ids = _with_indicators(conn, [("phone", "+821012345678"), ("domain", "a.example")])
+        phone, domain = ids["+821012345678"], ids["a.example"]
+        micros = int(NOW.timestamp() * 1_000_000) + 250
+
+        def figures(count: int, hub: bool) -> partition.StoredFigures:
+            return partition.StoredFigures(
+                ids=np.array([phone, domain], dtype=np.int64),
+                report_counts=np.array([count, 1], dtype=np.int64),
+                agencies=["KNPA RTP", "KNPA"],
+                first_seen=np.array([micros, micros], dtype=np.int64),
+                last_seen=np.array([micros + 1, micros], dtype=np.int64),
+                hubs=np.array([hub, False]),
+                warninglists=[None, "platform-domains"],
+            )
+
+        partition.put_figures(conn, figures(2, False))
+        partition.put_figures(conn, figures(7, True))  # replaces
+        partition.drop_figures(conn, np.array([domain], dtype=np.int64))
+        held = [batch for batch in partition.held_figures(conn)]
+        got = conn.execute(select(indicator_stats)).one()
+    assert (got.indicator_id, got.report_count, got.agency_count, got.agencies, got.is_hub) == (
+        phone,
+        7,
+        2,
+        "KNPA RTP",
+        True,
+    )
+    assert got.first_seen.replace(tzinfo=UTC) == NOW + timedelta(microseconds=250)
+    assert [column["id"] for column in held] == [[phone]]
+
+
+def test_the_column_reader_reads_what_is_committed(engine: Engine) -> None:
+    with engine.begin() as conn:
+        stored = store_reports(
+            conn,
+            [make_report("K-1", phones=("+821012345678",)), make_report("R-1", agency="RTP")],
+        )
+        _campaign(conn, list(stored.report_ids))
+    reader = partition.ColumnReader.open(engine)
+    assert reader is not None
+    with reader:
+        (ids, codes, received), *more = list(reader.reports())
+        sightings = list(reader.sightings())
+        held = list(reader.report_campaigns())
+    assert more == []
+    assert ids.tolist() == list(stored.report_ids)
+    assert codes.to_pylist() == ["KNPA", "RTP"]
+    assert received.tolist() == [int(datetime(2026, 3, 1, 9, 30, tzinfo=UTC).timestamp() * 1e6)] * 2
+    assert [s[0].tolist() for s in sightings] == [[stored.report_ids[0]]]
+    assert [h[0].tolist() for h in held] == [list(stored.report_ids)]
+
+
+def test_an_in_memory_store_has_no_column_reader() -> None:
+    engine = open_engine("sqlite://")
+    try:
+        assert partition.ColumnReader.open(engine) is None
+    finally:
+        engine.dispose()
+
+
+def test_a_server_the_reader_cannot_reach_leaves_the_rebuild_its_own_connection() -> None:
+    engine = open_engine("postgresql://nobody@127.0.0.1:1/none", check=False)
+    try:
+        assert partition.ColumnReader.open(engine) is None
+    finally:
+        engine.dispose()

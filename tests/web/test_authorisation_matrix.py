@@ -147,6 +147,98 @@ MATRIX: list[Row] = [
     Row("GET", "/reports/upload", signed_in(200, 401)),
     Row("POST", "/reports/upload", signed_in(400, 401)),  # no file chosen
     Row("GET", "/reports/upload/{job_id}", signed_in(404, 401), url="/reports/upload/unknown"),
+    # Lookup (issue 6; tests/web/test_lookup_api.py, test_lookup_pages.py): one value for
+    # everyone (the public sees the public standing, signed-in callers the facts they may see);
+    # the batch for signed-in callers (the matrix posts a form, not JSON: 422 names the body).
+    Row("GET", "/api/v1/lookup", everyone(200), url="/api/v1/lookup?q=010-1234-5678&country=KR"),
+    Row("POST", "/api/v1/lookup/batch", signed_in(422, 401)),
+    Row("GET", "/lookup", everyone(200), url="/lookup?q=010-1234-5678&country=KR"),
+    # The private (k-anonymity) range and the blocklist (issue 6, H6; test_lookup_range.py,
+    # test_blocklist_api.py): ranges hold public standings only, for anyone; the blocklist is for
+    # members and partners, each over what it may see.
+    Row("GET", "/api/v1/lookup/range/{prefix}", everyone(200), url="/api/v1/lookup/range/abcde"),
+    Row("GET", "/api/v1/blocklist", signed_in(200, 401), url="/api/v1/blocklist?type=phone"),
+    # Report page, review queue, public form (issue 5, H4; tests/web/test_report_pages.py and
+    # test_public_report.py show real reports per viewer). Hidden and absent are the same 404;
+    # only officers have a review queue.
+    Row(
+        "GET",
+        "/reports/review",
+        {**signed_in(200, 401), "KNPA admin": 403, "partner": 403},
+    ),
+    Row("GET", "/reports/{report_id:int}", signed_in(404, 401), url="/reports/999999"),
+    Row(
+        "POST",
+        "/reports/{report_id:int}/review",
+        signed_in(404, 401),
+        url="/reports/999999/review",
+        form={"status": "verified"},
+    ),
+    Row(
+        "POST",
+        "/reports/{report_id:int}/language",
+        signed_in(404, 401),
+        url="/reports/999999/language",
+        form={"language": "ko"},
+    ),
+    Row(
+        "GET",
+        "/reports/{report_id:int}/attachments/{sha256}",
+        signed_in(404, 401),
+        url="/reports/999999/attachments/" + "ab" * 32,
+    ),
+    Row("GET", "/report", everyone(200)),
+    Row("POST", "/report", everyone(400)),  # an empty form: its problems shown
+    # Cases and referrals (issue 7, H7; tests/web/test_cases_api.py, tests/store/test_cases.py
+    # show real cases per agency): staff of member agencies only, partners refused. The matrix
+    # posts a form, not JSON: 422 names the body. Absent and hidden cases are the same 404; admins
+    # read their agency's cases but do not work on them (403 where no body is checked first).
+    Row("GET", "/api/v1/cases", {**signed_in(200, 401), "partner": 403}),
+    Row("GET", "/api/v1/cases/inbox", {**signed_in(200, 401), "partner": 403}),
+    Row("POST", "/api/v1/cases", {**signed_in(422, 401), "partner": 403}),
+    Row(
+        "GET",
+        "/api/v1/cases/{case_id}",
+        {**signed_in(404, 401), "partner": 403},
+        url="/api/v1/cases/999999",
+    ),
+    *(
+        Row(
+            "POST",
+            f"/api/v1/cases/{{case_id}}/{action}",
+            {**signed_in(422, 401), "partner": 403},
+            url=f"/api/v1/cases/999999/{action}",
+        )
+        for action in ("transition", "referrals", "notes", "tasks", "links")
+    ),
+    Row(
+        "POST",
+        "/api/v1/referrals/{referral_id}/accept",
+        {**signed_in(404, 401), "partner": 403, "KNPA admin": 403},
+        url="/api/v1/referrals/999999/accept",
+    ),
+    Row(
+        "POST",
+        "/api/v1/referrals/{referral_id}/decline",
+        {**signed_in(422, 401), "partner": 403},
+        url="/api/v1/referrals/999999/decline",
+    ),
+    # The case pages (tests/web/test_case_pages.py): changes go through the JSON API above.
+    Row("GET", "/cases", {**signed_in(200, 401), "partner": 403}),
+    Row("GET", "/cases/inbox", {**signed_in(200, 401), "partner": 403}),
+    Row("GET", "/cases/new", {**signed_in(200, 401), "partner": 403}),
+    Row(
+        "GET",
+        "/cases/{case_id:int}",
+        {**signed_in(404, 401), "partner": 403},
+        url="/cases/999999",
+    ),
+    Row(
+        "POST",
+        "/api/v1/tasks/{task_id}/done",
+        {**signed_in(404, 401), "partner": 403, "KNPA admin": 403},
+        url="/api/v1/tasks/999999/done",
+    ),
 ]
 
 

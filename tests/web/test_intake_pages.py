@@ -6,6 +6,7 @@ import re
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -117,6 +118,14 @@ def test_problems_are_shown_beside_their_fields(app: FastAPI, engine: Engine) ->
         assert conn.scalar(select(func.count()).select_from(reports)) == 0
 
 
+def _job_page(client: TestClient, started: Any) -> str:
+    """The job's own page, where the upload's 303 leads (a reload shows it again)."""
+    assert started.status_code == 303, started.text
+    page = client.get(started.headers["location"])
+    assert page.status_code == 200
+    return str(page.text)
+
+
 def _wait_for_summary(client: TestClient, page: str) -> str:
     found = re.search(r'data-job="(/reports/upload/[^"]+)"', page)
     assert found is not None, page
@@ -143,14 +152,14 @@ def test_an_uploaded_csv_is_imported_with_progress_and_a_summary(
     form = {"csrf_token": csrf_from(client), "format": "", "encoding": ""}
     upload = {"file": ("reports.csv", content.encode(), "text/csv")}
     started = client.post("/reports/upload", data=form, files=upload)
-    assert started.status_code == 202
-    summary = _wait_for_summary(client, started.text)
+    summary = _wait_for_summary(client, _job_page(client, started))
     rows = content.count("\n") - 1
     assert f'data-count="stored">{rows - 1}<' in summary
     assert 'data-count="rejected">1<' in summary
     assert "received_at" in summary
     again = client.post("/reports/upload", data=form, files=upload)
-    assert f'data-count="duplicates">{rows - 1}<' in _wait_for_summary(client, again.text)
+    summary = _wait_for_summary(client, _job_page(client, again))
+    assert f'data-count="duplicates">{rows - 1}<' in summary
 
 
 def test_an_unreadable_upload_says_why(app: FastAPI, engine: Engine) -> None:
@@ -158,7 +167,7 @@ def test_an_unreadable_upload_says_why(app: FastAPI, engine: Engine) -> None:
     form = {"csrf_token": csrf_from(client), "format": "csv", "encoding": ""}
     upload = {"file": ("reports.csv", b"name,colour\nx,y\n", "text/csv")}
     started = client.post("/reports/upload", data=form, files=upload)
-    summary = _wait_for_summary(client, started.text)
+    summary = _wait_for_summary(client, _job_page(client, started))
     assert 'id="upload-failed"' in summary
     assert "missing column" in summary
 
@@ -168,7 +177,7 @@ def test_someone_elses_upload_is_not_found(app: FastAPI, engine: Engine) -> None
     form = {"csrf_token": csrf_from(client)}
     upload = {"file": ("r.csv", b"external_id\n", "text/csv")}
     started = client.post("/reports/upload", data=form, files=upload)
-    found = re.search(r'data-job="(/reports/upload/[^"]+)"', started.text)
+    found = re.search(r'data-job="(/reports/upload/[^"]+)"', _job_page(client, started))
     assert found is not None
     add_user(engine, "other@knpa.test", "KNPA", Role.ANALYST)
     other = client_for(app)

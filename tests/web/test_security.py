@@ -42,10 +42,10 @@ def test_headers_on_pages_api_static_and_errors(app: FastAPI, path: str) -> None
 
 
 def test_headers_on_an_unexpected_error(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(request: object, user: object) -> None:
+    def broken(request: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(pages, "render", broken)
+    monkeypatch.setattr(pages, "front_page", broken)  # what `/` serves the public
     client = TestClient(app, raise_server_exceptions=False)
     response = client.get("/")
     assert response.status_code == 500

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
 from typing import Annotated
 
@@ -24,14 +24,16 @@ from scamlink.config import load_settings
 from scamlink.linking.engine import DuckDBEngine, Phase
 from scamlink.linking.rebuild import rebuild as rebuild_campaigns
 from scamlink.store.database import opened_store
+from scamlink.store.partition import ColumnReader
 
 app = typer.Typer(help="Linking reports into campaigns.", no_args_is_help=True)
 
 
 @contextmanager
-def _phases(seconds: dict[str, float]) -> Iterator[Phase]:
+def _phases(seconds: dict[str, float], cpu: dict[str, float]) -> Iterator[Phase]:
     """One progress line per phase of the rebuild, on stderr (stdout stays for --json);
-    `seconds` gets each phase's wall time (the commit is the last phase's)."""
+    `seconds` gets each phase's wall time (the commit is the last phase's), `cpu` its CPU
+    time (every thread of this process, DuckDB's included)."""
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -41,12 +43,14 @@ def _phases(seconds: dict[str, float]) -> Iterator[Phase]:
     ) as bar:
         current: list[TaskID] = []
         clock = [time.perf_counter()]
+        cpu_clock = [time.process_time()]
 
         def finish() -> None:
-            now = time.perf_counter()
+            now, cpu_now = time.perf_counter(), time.process_time()
             for task in current:
                 label = str(bar.tasks[task].description)
                 seconds[label] = round(now - clock[0], 2)
+                cpu[label] = round(cpu_now - cpu_clock[0], 2)
                 done = bar.tasks[task].completed
                 bar.update(
                     task, total=bar.tasks[task].total or max(done, 1), completed=max(done, 1)
@@ -55,6 +59,7 @@ def _phases(seconds: dict[str, float]) -> Iterator[Phase]:
         def start(label: str, total: int | None) -> Callable[[int], None]:
             finish()
             clock[0] = time.perf_counter()
+            cpu_clock[0] = time.process_time()
             task = bar.add_task(label, total=total)
             current[:] = [task]
             return lambda n: bar.advance(task, n)
@@ -76,19 +81,30 @@ def rebuild(
     transaction. Run it after changing the SCAMLINK_LINK_* thresholds or the warninglists.
     """
     settings = load_settings()
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     phases: dict[str, float] = {}
-    with opened_store(settings) as engine, _phases(phases) as phase, engine.begin() as conn:
-        summary = rebuild_campaigns(
-            conn,
-            policy=settings.link_policy,
-            engine=DuckDBEngine(memory_limit=memory_limit),
-            phase=phase,
-        )
+    phases_cpu: dict[str, float] = {}
+    with opened_store(settings) as engine, ExitStack() as stack:
+        # A second connection reads the graph in columns; it must open before the rebuild's
+        # transaction writes anything (it sees only what is committed).
+        reader = ColumnReader.open(engine)
+        if reader is not None:
+            stack.enter_context(reader)
+        phase = stack.enter_context(_phases(phases, phases_cpu))
+        with engine.begin() as conn:
+            summary = rebuild_campaigns(
+                conn,
+                policy=settings.link_policy,
+                engine=DuckDBEngine(memory_limit=memory_limit),
+                phase=phase,
+                reader=reader,
+            )
     result = {
         **asdict(summary),
         "seconds": round(time.perf_counter() - started, 2),
+        "cpu_seconds": round(time.process_time() - started_cpu, 2),
         "phases": phases,
+        "phases_cpu": phases_cpu,
     }
     if as_json:
         typer.echo(json.dumps(result))
@@ -97,5 +113,6 @@ def rebuild(
             f"{summary.reports} reports in {summary.campaigns} campaigns; "
             f"{summary.moved_reports} reports moved, {summary.new_campaigns} new campaigns, "
             f"{summary.redirected} ids redirected; {summary.hubs} hubs, "
+            f"{summary.changed_figures} indicator figures written, "
             f"{summary.warninglisted} warninglisted indicators ({result['seconds']} s)"
         )

@@ -20,7 +20,12 @@ re.IGNORECASE). So the word tries (bank names, platform labels) spell each word'
 out in all its cases and match the rest under a scoped (?i:…) (trie.py), lookbehinds come after
 the first character, patterns that cannot be written so are tried only where a one-character
 start pattern finds them (scan.py), and a phone candidate is validated once per number
-(phone_memo.py). The tests compare every such fast path with the plain one it replaces.
+(phone_memo.py). In an ASCII text the patterns for words (bank names, platform labels, messaging
+links, e-mail addresses) are tried only between words (`_after_boundary`,
+`scan.matches_after_boundary`): re then stops at the few characters between words, not at nearly
+every letter. Digit patterns say [0-9], not "\\d": the prepared text's digits are ASCII, and an
+ASCII class is one table lookup per character. The tests compare every such fast path with the
+plain one it replaces.
 """
 
 from __future__ import annotations
@@ -34,14 +39,15 @@ from scamlink.indicators.accounts import canonical_bank_account
 from scamlink.indicators.banks import BANKS, COUNTRIES
 from scamlink.indicators.context import money_after, not_a_phone
 from scamlink.indicators.crypto import WALLET_RE, canonical_wallet
-from scamlink.indicators.handles import PLATFORM_LABELS, parse_handle
+from scamlink.indicators.handles import PLATFORM_LABELS, handle_values
 from scamlink.indicators.phone_memo import phone_value
-from scamlink.indicators.scan import matches_from
-from scamlink.indicators.text import Prepared, prepare
+from scamlink.indicators.scan import matches_after_boundary, matches_from
+from scamlink.indicators.text import Prepared, needs_preparing, prepare
 from scamlink.indicators.trie import case_atoms, case_class, literal_atoms, trie_pattern
 from scamlink.indicators.types import Indicator, IndicatorType, InvalidIndicator
 from scamlink.indicators.warninglists import warninglist_hit
 from scamlink.indicators.web import (
+    Host,
     canonical_email,
     canonical_host,
     domain_indicators,
@@ -117,6 +123,9 @@ EMAIL_FIND_RE = re.compile(
 _EMAIL_START_RE = re.compile(
     case_class("[A-Za-z0-9]") + "(?<!" + case_class(r"[A-Za-z0-9._%+\-]") + ".)"
 )
+# In an ASCII text (no characters that IGNORECASE adds to these classes): a character that
+# cannot come before an address, then its first letter or digit (scan.matches_after_boundary).
+_EMAIL_AFTER_RE = re.compile(r"[^A-Za-z0-9._%+\-][A-Za-z0-9]")
 HANDLE_LINK_RE = re.compile(
     r"(?<![A-Za-z0-9_.\-/])(?:https?://)?(?:www\.)?"
     r"(?:t\.me|telegram\.me|telegram\.dog|line\.me/(?:r/)?ti/p|open\.kakao\.com/(?:o|me)|"
@@ -129,12 +138,14 @@ HANDLE_LINK_RE = re.compile(
 _HANDLE_LINK_START_RE = re.compile(
     case_class("[hwtlocza]") + "(?<!" + case_class(r"[A-Za-z0-9_.\-/]") + ".)"
 )
+_HANDLE_LINK_AFTER_RE = re.compile(r"[^A-Za-z0-9_.\-/][hwtloczaHWTLOCZA]")
 
 
-def _words_pattern(words: set[str], separator: str, boundary: str) -> str:
+def _words_pattern(words: set[str], separator: str, boundary: str, guard: bool = True) -> str:
     """Latin-initial words must start a word and Latin-final ones end it; others match
     anywhere (Korean, Thai, Chinese... are written without spaces). Case-insensitive, to be
-    compiled without re.IGNORECASE (see trie.py: this lets re skip between first letters)."""
+    compiled without re.IGNORECASE (see trie.py: this lets re skip between first letters).
+    With guard=False the start of a Latin word is not checked (_after_boundary does it)."""
     edge = case_class(boundary)
 
     def latin(ch: str) -> bool:
@@ -143,7 +154,7 @@ def _words_pattern(words: set[str], separator: str, boundary: str) -> str:
     def atoms(w: str) -> list[str]:
         end = "(?!" + edge + ")" if latin(w[-1]) else ""
         out = literal_atoms(w.lower(), separator, end)
-        if latin(w[0]):
+        if latin(w[0]) and guard:
             # Not glued to the word before: checked once the first letter is taken (a
             # lookbehind over it and the character before).
             out.insert(1, "(?<!" + edge + ".)")
@@ -166,6 +177,32 @@ def _label_alternation() -> str:
     return _words_pattern(labels, r"\s?", "[A-Za-z0-9_]")
 
 
+def _after_boundary(words: set[str], separator: str, boundary: str) -> re.Pattern[str]:
+    """Latin-initial `words` as one character that is not `boundary` and then the word:
+    the match starts one character before the word. In Latin text `re` then stops only at
+    the few characters between words, where the word patterns stop at nearly every letter
+    (and test "not glued to the word before" there). See _bounded_search."""
+    latin = {w for w in words if w[0].isascii() and w[0].isalnum()}
+    not_edge = "[^" + case_class(boundary)[1:]
+    return re.compile(not_edge + "(?:" + _words_pattern(latin, separator, boundary, False) + ")")
+
+
+def _bounded_search(
+    bounded: re.Pattern[str], pattern: re.Pattern[str], s: str, start: int, end: int
+) -> re.Match[str] | None:
+    """pattern.search(s, start, end) for a pattern whose matches in `s` are Latin words that
+    do not follow a word character (`boundary`), where `bounded` is _after_boundary's pattern
+    of the same words: a match at q > 0 is a boundary at q - 1 and the word at q."""
+    if start == 0:
+        found = pattern.match(s, 0, end)
+        if found is not None:
+            return found
+        hit = bounded.search(s, 0, end)
+    else:
+        hit = bounded.search(s, start - 1, end)
+    return None if hit is None else pattern.match(s, hit.start() + 1, end)
+
+
 HANDLE_LABEL_RE = re.compile(
     r"(?P<label>" + _label_alternation() + r")(?i:"
     r"(?P<id>\s?(?:id|아이디|ไอดี|号|账号|帳號|번호|number|no\.?)(?![A-Za-z]))?"
@@ -183,7 +220,9 @@ _NOT_HANDLES = frozenset(
         "qua voi cua va kepada dengan untuk yang oleh ini itu",
     )
 )
-_ACCOUNT_RUN_RE = re.compile(r"\d(?<![A-Za-z0-9]\d)(?:[ \-.]?\d){5,39}(?![A-Za-z0-9])")
+# (The scanning patterns run on the prepared text, whose digits are all ASCII: [0-9] is \d
+# there, and a class of ASCII characters is one table lookup per character, \d a Unicode one.)
+_ACCOUNT_RUN_RE = re.compile(r"[0-9](?<![A-Za-z0-9][0-9])(?:[ \-.]?[0-9]){5,39}(?![A-Za-z0-9])")
 _FILLER_BLOCK_RE = re.compile(
     r"\d|[.!?。！？\n]\s|번호|전화|폰|phone|tel|โทร|เบอร์|số|nomor|hp\b|wa\b|电话|手机|call",
     re.IGNORECASE,
@@ -205,6 +244,8 @@ def _latin_initial(form: str) -> bool:
 # the branches each cost less than one (see _bank_aliases).
 _LATIN_BANK_RE = _bank_alias_re(_latin_initial)
 _OTHER_BANK_RE = _bank_alias_re(lambda form: not _latin_initial(form))
+_BANK_FORMS = {a.strip() for b in BANKS for a in (b.code, b.name, *b.names) if a.strip()}
+_LATIN_BANK_BOUNDED_RE = _after_boundary(_BANK_FORMS, r"[\s\-_.·/]{0,3}", "[A-Za-z0-9]")
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3}){1,6}")
 _COUNTRY_BEFORE_RE = re.compile(r"(?<![A-Za-z])([A-Z]{2})\s{1,2}$")
 _BANK_AFTER_RE = re.compile(r"\s{0,2}[(（]")
@@ -213,9 +254,9 @@ _CLOSE_RE = re.compile(r"[)）]")
 # first character is taken first (so re skips to the next "+", "(" or digit) and the branch is
 # chosen by a lookbehind on it, in the order "(?:\+|00)?\(?\d{1,15}" would try them.
 _PHONE_FIND_RE = re.compile(
-    r"[+(\d](?<![A-Za-z0-9+_].)"
-    r"(?:(?<=\+)\(?\d{1,15}|(?<=0)0\(?\d{1,15}|(?<=\()\d{1,15}|(?<=\d)\d{0,14})\)?"
-    r"(?:[ \-.\u00a0/]{1,2}\(?\d{1,12}\)?){0,6}(?![0-9])"
+    r"[+(0-9](?<![A-Za-z0-9+_].)"
+    r"(?:(?<=\+)\(?[0-9]{1,15}|(?<=0)0\(?[0-9]{1,15}|(?<=\()[0-9]{1,15}|(?<=[0-9])[0-9]{0,14})\)?"
+    r"(?:[ \-.\u00a0/]{1,2}\(?[0-9]{1,12}\)?){0,6}(?![0-9])"
 )
 _PHONE_GROUP_SEP_RE = re.compile(r"[ \u00a0]+")
 _HOST_SEP_RE = re.compile(r"\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\.", re.IGNORECASE)
@@ -224,12 +265,36 @@ _HOST_SEP_RE = re.compile(r"\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\.", re.IGNOREC
 # --- the pass state ----------------------------------------------------------------------------
 
 
+# Found without its generated __init__ (a frozen dataclass sets each field through
+# object.__setattr__): the slots' own setters, half the cost for the same object.
+_FIELD_SETTERS: tuple[Callable[[Found, object], None], ...] = tuple(
+    Found.__dict__[name].__set__
+    for name in ("type", "value", "display", "start", "end", "warninglist")
+)
+_new_object = object.__new__
+
+
+def _new_found(
+    kind: IndicatorType, value: str, display: str, start: int, end: int, warninglist: str | None
+) -> Found:
+    found: Found = _new_object(Found)
+    set_type, set_value, set_display, set_start, set_end, set_warninglist = _FIELD_SETTERS
+    set_type(found, kind)
+    set_value(found, value)
+    set_display(found, display)
+    set_start(found, start)
+    set_end(found, end)
+    set_warninglist(found, warninglist)
+    return found
+
+
 class _Pass:
-    def __init__(self, original: str, prepared: Prepared, country: str) -> None:
+    def __init__(self, original: str, prepared: Prepared | None, country: str) -> None:
+        # prepared is None when the text needs no preparing (most texts): offsets are the same.
         self.original = original
         self.p = prepared
-        self.s = prepared.text
-        self.plain = prepared.plain
+        self.s = prepared.text if prepared is not None else original
+        self.plain = prepared.plain if prepared is not None else original
         self.country = country
         self.claimed = bytearray(len(self.s))
         self.found: list[Found] = []
@@ -242,16 +307,11 @@ class _Pass:
 
     def add(self, hit: Hit, start: int, end: int) -> None:
         indicator, warninglist = hit
-        o_start = self.p.original(start)
-        o_end = self.p.original_end(end)
+        if self.p is not None:
+            start, end = self.p.original(start), self.p.original_end(end)
         self.found.append(
-            Found(
-                indicator.type,
-                indicator.value,
-                self.original[o_start:o_end],
-                o_start,
-                o_end,
-                warninglist,
+            _new_found(
+                indicator.type, indicator.value, self.original[start:end], start, end, warninglist
             )
         )
 
@@ -264,7 +324,7 @@ def _try(call: Callable[[], list[Indicator]]) -> list[Indicator]:
 
 
 _CANONICAL: dict[str, Callable[[str, str], list[Indicator]]] = {
-    "handle": lambda raw, country: parse_handle(raw, country),
+    "handle": lambda raw, country: handle_values(raw, country),
     "wallet": lambda raw, country: [canonical_wallet(raw)],
     "email": lambda raw, country: [canonical_email(raw)],
     "account": lambda raw, country: [canonical_bank_account(raw, country)],
@@ -308,7 +368,12 @@ def _handle_links(run: _Pass) -> None:
     s = run.s
     if "/" not in s or not _LINK_HINT_RE.search(s):
         return
-    for m in matches_from(_HANDLE_LINK_START_RE, HANDLE_LINK_RE, s):
+    matches = (
+        matches_after_boundary(_HANDLE_LINK_AFTER_RE, HANDLE_LINK_RE, s)
+        if s.isascii()
+        else matches_from(_HANDLE_LINK_START_RE, HANDLE_LINK_RE, s)
+    )
+    for m in matches:
         start, end = m.start(), _trim(s, m.start(), m.end())
         if not run.free(start, end):
             continue
@@ -327,7 +392,7 @@ def _handle_links(run: _Pass) -> None:
 
 def _handle_labels(run: _Pass) -> None:
     s = run.s
-    for m in HANDLE_LABEL_RE.finditer(s):
+    for m in _label_matches(s):
         label = _SPACES_RE.sub("", m.group("label")).lower()
         handle = m.group("handle")
         h_start, h_end = m.start("handle"), m.end("handle")
@@ -361,6 +426,31 @@ def _handle_labels(run: _Pass) -> None:
                 run.add(hit, start, h_end)
 
 
+_LABEL_BOUNDED_RE = _after_boundary(
+    {label for group in PLATFORM_LABELS.values() for label in group}, r"\s?", "[A-Za-z0-9_]"
+)
+
+
+def _label_matches(s: str) -> Iterator[re.Match[str]]:
+    """HANDLE_LABEL_RE.finditer(s). In an ASCII text only the Latin labels can match, each at
+    the start or after a character that is not a word's: there re skips from one such place
+    to the next (_bounded_search), not from one possible first letter to the next."""
+    if not s.isascii():
+        yield from HANDLE_LABEL_RE.finditer(s)
+        return
+    found = HANDLE_LABEL_RE.match(s)
+    if found is not None:
+        yield found
+    at = found.end() - 1 if found is not None else 0  # a boundary here or later: a label after
+    while (hit := _LABEL_BOUNDED_RE.search(s, at)) is not None:
+        found = HANDLE_LABEL_RE.match(s, hit.start() + 1)
+        if found is None:
+            at = hit.start() + 1  # a label without a handle: look on after it
+        else:
+            yield found
+            at = found.end() - 1
+
+
 def _wallets(run: _Pass) -> None:
     s = run.s
     for m in _wallet_matches(s):
@@ -377,9 +467,7 @@ def _wallet_matches(s: str) -> Iterator[re.Match[str]]:
     """WALLET_RE's matches. Every address is a whole run of ASCII letters and digits (11 to 90
     of them), so only such runs are tried, each once at its start; none is tried when the text
     has no run of 25 (most narratives)."""
-    if not s.isascii() and len(s.encode("ascii", "ignore").translate(None, _NOT_ALNUM)) < 25:
-        return  # fewer than 25 ASCII letters and digits in all: no run of 25 (cheaper to count)
-    if _LONG_RUN_RE.search(s) is None:
+    if not _has_long_run(s):
         return
     n = len(s)
     for r in _ALNUM_RUN_RE.finditer(s):
@@ -391,13 +479,27 @@ def _wallet_matches(s: str) -> Iterator[re.Match[str]]:
             yield m
 
 
+def _has_long_run(s: str) -> bool:
+    """Whether `s` holds 25 ASCII letters and digits in a row."""
+    if s.isascii():
+        # A run starts the text or follows another character: re stops only there (between
+        # words), not at every letter as _LONG_RUN_RE does.
+        return (
+            _LONG_RUN_AT_START_RE.match(s) is not None or _LONG_RUN_AFTER_RE.search(s) is not None
+        )
+    if len(s.encode("ascii", "ignore").translate(None, _NOT_ALNUM)) < 25:
+        return False  # fewer than 25 ASCII letters and digits in all (cheaper to count)
+    return _LONG_RUN_RE.search(s) is not None
+
+
 def _emails(run: _Pass) -> None:
     s = run.s
     if "@" not in s and (("[" not in s and "(" not in s) or not _AT_HINT_RE.search(s)):
         return
-    # In a text of another script the few Latin words are found first (see scan.py).
+    # Tried only where an address can start (see scan.py): in an ASCII text after a character
+    # that cannot be in one, in a text of another script at its few Latin letters and digits.
     matches = (
-        EMAIL_FIND_RE.finditer(s)
+        matches_after_boundary(_EMAIL_AFTER_RE, EMAIL_FIND_RE, s)
         if s.isascii()
         else matches_from(_EMAIL_START_RE, EMAIL_FIND_RE, s)
     )
@@ -513,12 +615,18 @@ def _refang_host(host: str) -> str:
 def _try_url(written: str) -> tuple[Hit | None, tuple[Hit, ...]] | None:
     try:
         parsed = parse_url(written)
-        hosts = _hits(domain_indicators(parsed.host))
+        hosts = _host_hits(parsed.host)
     except _FAILURES:
         return None
     if parsed.bare:
         return None, hosts
     return _hits([Indicator(T.URL, parsed.url, parsed.display)])[0], hosts
+
+
+@lru_cache(maxsize=1 << 14)
+def _host_hits(host: Host) -> tuple[Hit, ...]:
+    """A URL host's indicators with their warninglists (one site's links share their host)."""
+    return _hits(domain_indicators(host))
 
 
 def _add_hosts(run: _Pass, hosts: Sequence[Hit], written: str, start: int, end: int) -> None:
@@ -583,7 +691,7 @@ def _bank_aliases(s: str, start: int, end: int) -> Iterator[re.Match[str]]:
     earlier of their next matches is the next one. A next match that starts after the one
     taken stays the next one (no match starts before it), so it is searched for again only
     when it was taken or overlapped."""
-    latin = _LATIN_BANK_RE.search(s, start, end)
+    latin = _latin_bank_search(s, start, end)
     other = _OTHER_BANK_RE.search(s, start, end)
     while True:
         if latin is not None and (other is None or latin.start() < other.start()):
@@ -595,9 +703,17 @@ def _bank_aliases(s: str, start: int, end: int) -> Iterator[re.Match[str]]:
         yield found
         position = found.end()
         if latin is not None and latin.start() < position:
-            latin = _LATIN_BANK_RE.search(s, position, end)
+            latin = _latin_bank_search(s, position, end)
         if other is not None and other.start() < position:
             other = _OTHER_BANK_RE.search(s, position, end)
+
+
+def _latin_bank_search(s: str, start: int, end: int) -> re.Match[str] | None:
+    """_LATIN_BANK_RE.search(s, start, end); in an ASCII text from one place between words to
+    the next (see _bounded_search)."""
+    if s.isascii():
+        return _bounded_search(_LATIN_BANK_BOUNDED_RE, _LATIN_BANK_RE, s, start, end)
+    return _LATIN_BANK_RE.search(s, start, end)
 
 
 def _account_after(run: _Pass, a: int, spaces: list[int], b: int) -> tuple[int, int, Hit] | None:
@@ -694,6 +810,8 @@ _ALNUM_RUN_RE = re.compile(r"[0-9A-Za-z]{11,90}")
 # 25 ASCII letters and digits in a row, tried from the start of a run only (the lookbehind over
 # the first one): tried from every letter, a word of n letters would cost n² steps.
 _LONG_RUN_RE = re.compile(r"[0-9A-Za-z](?<![0-9A-Za-z].)[0-9A-Za-z]{24}")
+_LONG_RUN_AT_START_RE = re.compile(r"[0-9A-Za-z]{25}")
+_LONG_RUN_AFTER_RE = re.compile(r"[^0-9A-Za-z][0-9A-Za-z]{25}")
 _NOT_ALNUM = bytes(b for b in range(128) if chr(b) not in _ALNUM)
 _AT_HINT_RE = re.compile(r"[\[(]at[\])]", re.IGNORECASE)
 _DOT_HINT_RE = re.compile(_DOT + r"(?=[^\W_])", re.IGNORECASE)
@@ -718,7 +836,8 @@ def extract(text: str, country: str) -> list[Found]:
         raise TypeError(f"extract() needs text, got {type(text).__name__}")
     if not text:
         return []
-    run = _Pass(text, prepare(text), (country or "").upper())
+    prepared = prepare(text) if needs_preparing(text) else None
+    run = _Pass(text, prepared, (country or "").upper())
     for step in _PASSES:
         step(run)
     run.found.sort(key=_order)

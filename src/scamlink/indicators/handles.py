@@ -18,15 +18,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from scamlink.indicators.digits import to_ascii_digits
 from scamlink.indicators.phone import canonical_phone
+from scamlink.indicators.phone_memo import phone_value
 from scamlink.indicators.types import Indicator, IndicatorType, InvalidIndicator
 from scamlink.indicators.web import refang
 
 T = IndicatorType
+# How a phone number is read: canonical_phone (display formatted internationally) for the
+# structured fields, phone_memo.phone_value (same value, E.164 display, validated once per
+# number) for free-text extraction, which shows the text as written.
+_PhoneReader = Callable[[str, str | None], Indicator]
 WHATSAPP = "whatsapp"  # not an indicator type: its handle is a phone number
 
 _LABELS: dict[str, tuple[str, ...]] = {
@@ -173,8 +179,8 @@ def _handle(platform: IndicatorType, handle: str, shown: str | None = None) -> I
     )
 
 
-def _zalo_from_phone(number: str, country: str | None) -> list[Indicator]:
-    phone = canonical_phone(number, "VN" if not number.startswith("+") else country)
+def _zalo_from_phone(number: str, country: str | None, read: _PhoneReader) -> list[Indicator]:
+    phone = read(number, "VN" if not number.startswith("+") else country)
     return [phone, _handle(T.ZALO, phone.value, phone.display)]
 
 
@@ -203,7 +209,9 @@ def _named(platform: IndicatorType, written: str) -> Indicator:
     return _handle(platform, handle, written.strip())
 
 
-def _from_link(text: str) -> list[Indicator] | None:
+def _from_link(text: str, read: _PhoneReader) -> list[Indicator] | None:
+    if "/" not in text:
+        return None  # every link pattern below holds a "/"
     if m := _TG_URL.search(text) or _TG_RESOLVE.search(text):
         return _from_telegram_path(m.group("path"))
     if m := _LINE_URL.search(text):
@@ -216,13 +224,15 @@ def _from_link(text: str) -> list[Indicator] | None:
     if m := _KAKAO_URL.search(text):
         return [_handle(T.KAKAO, f"{m.group('kind').lower()}/{m.group('code')}")]
     if m := _ZALO_URL.search(text):
-        return _from_zalo(unquote(m.group("path")).strip("/"), None, link=True)
+        return _from_zalo(unquote(m.group("path")).strip("/"), None, read, link=True)
     if m := _WA_URL.search(text):
-        return [canonical_phone("+" + m.group("num"))]
+        return [read("+" + m.group("num"), None)]
     return None
 
 
-def _from_zalo(rest: str, country: str | None, link: bool = False) -> list[Indicator]:
+def _from_zalo(
+    rest: str, country: str | None, read: _PhoneReader, link: bool = False
+) -> list[Indicator]:
     rest = rest.strip()
     if rest[:2].lower() == "g/" and _CODE.match(rest[2:]):
         return [_handle(T.ZALO, "g/" + rest[2:], rest)]
@@ -232,7 +242,7 @@ def _from_zalo(rest: str, country: str | None, link: bool = False) -> list[Indic
             return [_handle(T.ZALO, digits)]  # an Official Account id, not a phone
         if link and not digits.startswith(("0", "+")) and digits.startswith("84"):
             digits = "+" + digits  # zalo.me/84912345678
-        return _zalo_from_phone(digits, country)
+        return _zalo_from_phone(digits, country, read)
     raise InvalidIndicator(f"{rest!r} is not a Zalo phone number, group or account id")
 
 
@@ -247,16 +257,18 @@ def _find(text: str) -> _Found | None:
     return _Found(platform, m.group("rest").strip())
 
 
-def _for_platform(platform: str, rest: str, country: str | None) -> list[Indicator]:
+def _for_platform(
+    platform: str, rest: str, country: str | None, read: _PhoneReader
+) -> list[Indicator]:
     if not rest:
         raise InvalidIndicator("a platform label without a handle")
-    linked = _from_link(rest)
+    linked = _from_link(rest, read)
     if linked is not None:
         return linked
     if platform == T.ZALO:
-        return _from_zalo(rest, country)
+        return _from_zalo(rest, country, read)
     if _PHONEISH.match(rest):
-        return [canonical_phone(rest, country)]
+        return [read(rest, country)]
     if platform == WHATSAPP:
         raise InvalidIndicator(f"{rest!r} is not a WhatsApp phone number")
     kind = IndicatorType(platform)
@@ -278,17 +290,30 @@ def parse_handle(
 ) -> list[Indicator]:
     """Indicators of one handle value ("telegram:@usdt_vip", "카톡 abc1", "t.me/abc12",
     "zalo.me/0912345678"). `default` is the platform assumed when the value names none."""
+    return _parse(raw, country, default, canonical_phone)
+
+
+def handle_values(raw: str, country: str | None = None) -> list[Indicator]:
+    """parse_handle(raw, country) for free-text extraction: the same indicators (types and
+    values, or the same InvalidIndicator), a phone number's display left as its E.164 value
+    (extraction shows the text as written) and each number validated once however written."""
+    return _parse(raw, country, None, phone_value)
+
+
+def _parse(
+    raw: str, country: str | None, default: IndicatorType | None, read: _PhoneReader
+) -> list[Indicator]:
     text = _prepare(raw)
     if not text:
         raise InvalidIndicator("empty handle")
-    linked = _from_link(text)
+    linked = _from_link(text, read)
     if linked is not None:
         return linked
     found = _find(text)
     if found is not None:
-        return _for_platform(found.platform, found.rest, country)
+        return _for_platform(found.platform, found.rest, country, read)
     if default is not None:
-        return _for_platform(default.value, text, country)
+        return _for_platform(default.value, text, country, read)
     raise InvalidIndicator(
         f"{raw!r} names no messaging platform (write e.g. 'telegram:@name', 'LINE ID: name')"
     )

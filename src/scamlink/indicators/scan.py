@@ -27,3 +27,26 @@ def matches_from(
         if found is not None:
             after = found.end()
             yield found
+
+
+def matches_after_boundary(
+    starts: re.Pattern[str], pattern: re.Pattern[str], text: str
+) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern that never matches the empty string and can only
+    start at 0 or right after a character that is not of a word: `starts` matches that
+    character and the pattern's first (two characters; no character may be both kinds, so
+    finditer over `starts` loses no place). In a Latin text re then stops between words only,
+    where a one-character start pattern stops at nearly every letter."""
+    after = 0
+    found = pattern.match(text, 0)
+    if found is not None:
+        after = found.end()
+        yield found
+    for start in starts.finditer(text):
+        position = start.start() + 1
+        if position < after:
+            continue
+        found = pattern.match(text, position)
+        if found is not None:
+            after = found.end()
+            yield found

@@ -75,9 +75,14 @@ class Prepared:
         return self.original(end - 1) + 1
 
 
+def needs_preparing(text: str) -> bool:
+    """False when prepare() would change nothing (no invisible characters, nothing to fold)."""
+    return not text.isascii() and _CHANGED_RE.search(text) is not None
+
+
 def prepare(text: str) -> Prepared:
     """Remove invisible characters and fold digits and full-width forms, length for length."""
-    if text.isascii() or _CHANGED_RE.search(text) is None:
+    if not needs_preparing(text):
         return Prepared(text, text, (), ())  # nothing invisible, nothing to fold
     if INVISIBLE_RE.search(text) is None:
         if _FOLDABLE_RE.search(text) is None:

@@ -66,9 +66,24 @@ def refang(text: str) -> str:
     """Undo the usual defanging: hxxp(s), [.], (.), {.}, [dot], " dot ", [:], [://], [/]."""
     if not _REFANG_HINT.search(text):
         return text
-    for pattern, repl in _REFANG_COMMON:
-        text = pattern.sub(repl, text)
+    # Each substitution needs characters of its own (below); one that cannot match changes
+    # nothing, and no replacement brings in what another needs ("http", "ftp", ":", "/", ".").
+    lower = text.lower()
+    needs = (
+        "xx" in lower or "**" in text,  # hxxp, h**p
+        "xx" in lower,  # fxxp
+        *(_OPEN_RE.search(text) is not None,) * 5,  # [:], [://], [/], [.], [dot]...
+        "dot" in lower,  # " dot "
+        _CJK_DOT_RE.search(text) is not None,
+    )
+    for (pattern, repl), needed in zip(_REFANG_COMMON, needs, strict=True):
+        if needed:
+            text = pattern.sub(repl, text)
     return text
+
+
+_OPEN_RE = re.compile(_OPEN)
+_CJK_DOT_RE = re.compile(r"[。｡．]")
 
 
 def refang_email(text: str) -> str:
@@ -120,10 +135,23 @@ def _domain_labels(host: str) -> tuple[str, str]:
     return ".".join(ascii_labels), ".".join(unicode_labels)
 
 
+# A host written with spaces around its dots ("www . x . club"): every space next to a dot.
+_SPACED_DOTS_RE = re.compile(r"[^\s.]+(?:\s*\.\s*[^\s.]+)+")
+_DOT_SPACES_RE = re.compile(r"\s*\.\s*")
+
+
+def _unspaced(host: str) -> str:
+    """A host written "www . x . club" as "www.x.club"; any other as it is (a host holds no
+    spaces, so only a value that was refused before reads differently)."""
+    if _SPACE_RE.search(host) and _SPACED_DOTS_RE.fullmatch(host):
+        return _DOT_SPACES_RE.sub(".", host)
+    return host
+
+
 @lru_cache(maxsize=1 << 16)
 def _host(raw: str) -> Host | str:
     host = unicodedata.normalize("NFC", raw.strip()).rstrip(".")
-    host = re.sub(r"[。｡．]", ".", host)
+    host = _unspaced(re.sub(r"[。｡．]", ".", host))
     if not host:
         return "empty host"
     if host.startswith("[") and host.endswith("]"):
@@ -272,6 +300,7 @@ def _url(raw: str) -> ParsedUrl | str:
     rest, _, _fragment = rest.partition("#")
     cut = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
     authority, tail = rest[:cut], rest[cut:]
+    authority = _unspaced(authority)
     path, qmark, query = tail.partition("?")
     userinfo, at, hostport = authority.rpartition("@")
     port: int | None = None

@@ -169,13 +169,18 @@ def check_header(header: Sequence[str]) -> None:
 
 
 def read_reports(
-    stream: Iterable[str], agency: Agency, directory: ReleaseDirectory | None = None
+    stream: Iterable[str],
+    agency: Agency,
+    directory: ReleaseDirectory | None = None,
+    owned: Callable[[int], bool] | None = None,
 ) -> Iterator[ParsedRow]:
     """Parse rows one at a time (bounded memory); bad rows come back with their problems.
 
     `directory` holds the agencies and sharing groups a `release_to` cell may name, and the
     users a `recipients` cell may name; without one, any release or recipient is rejected as
-    unknown.
+    unknown. `owned`, given each row's ordinal (0, 1, … over the rows that are not blank),
+    says whether to parse it here: several processes can read one file and each parse a share
+    of its rows (the others are read and skipped, nothing yielded).
     """
     # Chat exports pasted into a narrative outgrow the csv module's 128 KiB default.
     csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))
@@ -188,6 +193,7 @@ def read_reports(
     directory = directory or ReleaseDirectory()
     width = len(header)
     start = reader.line_num + 1
+    ordinal = -1
     while True:
         try:
             cells = next(reader)
@@ -195,11 +201,17 @@ def read_reports(
             return
         except csv.Error as exc:  # the reader starts afresh on the next line
             line, start = start, reader.line_num + 1
-            yield ParsedRow(line, None, (FieldProblem(line, "", f"not valid CSV ({exc})"),))
+            ordinal += 1
+            if owned is None or owned(ordinal):
+                problem = FieldProblem(line, "", f"not valid CSV ({exc})")
+                yield ParsedRow(line, None, (problem,))
             continue
         line, start = start, reader.line_num + 1  # a quoted cell may span lines
         if not any(cells):
             continue  # a blank line (spreadsheets leave them at the end)
+        ordinal += 1
+        if owned is not None and not owned(ordinal):
+            continue
         if len(cells) > width:
             extra = FieldProblem(line, "", f"{len(cells)} cells in a row of {width} columns")
             yield ParsedRow(line, None, (extra,))
@@ -234,20 +246,27 @@ def parse_row(
 
     def text(column: str) -> str:
         value = row.get(column)
-        if isinstance(value, list):
-            return ""  # refused below, once
-        return (value or "").strip()
+        if not value or isinstance(value, list):
+            return ""  # a list is refused below, once
+        return value.strip()
 
     def values(column: str) -> list[str]:
         value = row.get(column)
+        if not value:
+            return []
         if isinstance(value, list):
             return [v.strip() for v in value if v.strip()]
-        return list(_split_values(value or ""))
+        return [v for v in (v.strip() for v in value.split(VALUE_SEPARATOR)) if v]
 
     for column, value in row.items():
-        if isinstance(value, list) and column not in LIST_COLUMNS:
-            fail(column, "one value expected, got a list")
-        elif value and NUL in "".join(value):  # text never holds one; PostgreSQL refuses it
+        if not value:
+            continue
+        if isinstance(value, list):
+            if column not in LIST_COLUMNS:
+                fail(column, "one value expected, got a list")
+            elif any(NUL in v for v in value):
+                fail(column, "holds a NUL character")
+        elif NUL in value:  # text never holds one; PostgreSQL refuses it
             fail(column, "holds a NUL character")
 
     external_id = text("external_id")

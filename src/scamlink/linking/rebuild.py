@@ -1,8 +1,11 @@
 """`scamlink link rebuild`: recompute every campaign from the store, keeping ids stable.
 
-The store's reports, sightings and indicators stream into a batch engine (`engine.py`) in
-chunks; the engine returns the connected components and every indicator's figures; the
-partition is written back in one transaction, so a crash leaves the old campaigns whole.
+The store's reports and sightings stream into a batch engine (`engine.py`) in chunks (Arrow
+batches through a `ColumnReader` when the caller has one); the engine returns the connected
+components and the indicator figures that differ from those the store holds; reports whose
+campaign changed and changed figures are written back in one transaction, so a crash leaves
+the old campaigns whole, and a rebuild of a store the incremental path kept current writes
+nothing.
 
 Stable identity: each component takes the existing campaign id held by most of its reports
 (ties: the smaller id); an id wanted by several components goes to the one holding most of its
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Connection
@@ -23,10 +27,10 @@ from scamlink.indicators.types import Indicator, IndicatorType
 from scamlink.indicators.warninglists import WARNINGLISTS, warninglist_hit
 from scamlink.linking.engine import (
     DuckDBEngine,
-    FigureChunk,
-    IndicatorChunk,
     Ints,
     LinkEngine,
+    LinkResult,
+    Listed,
     Phase,
     ReportChunk,
     SightingChunk,
@@ -34,55 +38,112 @@ from scamlink.linking.engine import (
 )
 from scamlink.linking.rules import LinkPolicy, current_policy
 from scamlink.store import campaigns as rows
+from scamlink.store import partition
+from scamlink.store.partition import ColumnReader, StoredFigures
 
 
 class StoreSource:
-    """The store's graph as chunks of arrays; indicators' warninglists decided on the way."""
+    """The store's graph as chunks of arrays.
 
-    def __init__(self, conn: Connection) -> None:
+    With a `ColumnReader` the reports and sightings come as Arrow batches built by the
+    database driver (no Python object per row); without one, through the caller's connection
+    row by row. Either way only the candidates a warninglist could hold are read with their
+    values (the exact entries probed on the index, domains, bare addresses), and types only
+    for the indicators that have enough reports to be hubs.
+    """
+
+    def __init__(self, conn: Connection, reader: ColumnReader | None = None) -> None:
         self._conn = conn
+        self._reader = reader
         self.totals = rows.table_sizes(conn)
-        self.agency_codes: list[str] = []
-        self._agency_index: dict[str, int] = {}
+        self.agency_codes: list[str] = partition.agency_codes(conn)
+        self._agency_index = {code: i for i, code in enumerate(self.agency_codes)}
         self.type_names: list[str] = [t.value for t in IndicatorType]
         self.warninglist_names: list[str | None] = [None, *(w.name for w in WARNINGLISTS)]
         self._list_index = {name: i for i, name in enumerate(self.warninglist_names)}
 
+    def _agency(self, code: str) -> int:
+        index = self._agency_index.get(code)
+        if index is None:  # a code missing from the agencies table: still counted
+            index = self._agency_index[code] = len(self.agency_codes)
+            self.agency_codes.append(code)
+        return index
+
     def reports(self) -> Iterator[ReportChunk]:
-        index = self._agency_index
+        if self._reader is not None:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            for ids, codes, received in self._reader.reports():
+                known = pa.array(self.agency_codes, type=codes.type)
+                index = pc.index_in(codes, value_set=known)
+                if index.null_count:
+                    for code in pc.unique(pc.filter(codes, pc.is_null(index))).to_pylist():
+                        self._agency(str(code))
+                    known = pa.array(self.agency_codes, type=codes.type)
+                    index = pc.index_in(codes, value_set=known)
+                yield ReportChunk(
+                    ids=ids,
+                    agencies=np.asarray(index.to_numpy(zero_copy_only=False), dtype=np.int64),
+                    received_microseconds=received,
+                )
+            return
         for chunk in rows.stream_reports(self._conn):
-            ids, agencies, received = zip(*chunk, strict=True)  # columns, at C speed
-            for agency in set(agencies) - index.keys():
-                index[agency] = len(self.agency_codes)
-                self.agency_codes.append(agency)
+            id_column, agency_column, received_column = zip(*chunk, strict=True)
             yield ReportChunk(
-                ids=np.array(ids, dtype=np.int64),
-                agencies=np.fromiter(map(index.__getitem__, agencies), np.int64, len(ids)),
-                received_microseconds=np.array(received, dtype=np.int64),
+                ids=np.array(id_column, dtype=np.int64),
+                agencies=np.fromiter(map(self._agency, agency_column), np.int64, len(chunk)),
+                received_microseconds=np.array(received_column, dtype=np.int64),
             )
 
     def sightings(self) -> Iterator[SightingChunk]:
+        if self._reader is not None:
+            for report_ids, indicator_ids in self._reader.sightings():
+                yield SightingChunk(report_ids, indicator_ids)
+            return
         for chunk in rows.stream_sightings(self._conn):
             pairs = np.array(chunk, dtype=np.int64).reshape(-1, 2)
             yield SightingChunk(pairs[:, 0].copy(), pairs[:, 1].copy())
 
-    def indicators(self) -> Iterator[IndicatorChunk]:
+    def indicator_types(self, ids: Ints) -> Ints:
         types = {name: i for i, name in enumerate(self.type_names)}
-        lists = self._list_index
-        for chunk in rows.stream_indicators(self._conn):
-            ids, kinds, values = zip(*chunk, strict=True)
-            listed = [
-                lists[hit] if (hit := _listed(kind, value)) else 0
-                for kind, value in zip(kinds, values, strict=True)
-            ]
-            yield IndicatorChunk(
-                ids=np.array(ids, dtype=np.int64),
-                types=np.fromiter(map(types.__getitem__, kinds), np.int64, len(ids)),
-                warninglists=np.array(listed, dtype=np.int64),
-            )
+        found = partition.indicator_types(self._conn, ids)
+        return np.fromiter(map(types.__getitem__, found), np.int64, len(found))
+
+    def held_figures(self) -> Iterator[Any]:
+        if self._reader is not None:
+            yield from self._reader.held_figures()
+            return
+        import pyarrow as pa
+
+        for columns in partition.held_figures(self._conn):
+            yield pa.table(columns)
+
+    def warninglisted(self) -> Listed:
+        hits: list[tuple[int, int]] = []
+        for indicator_id, kind, value in partition.warninglist_candidates(
+            self._conn, _EXACT_ENTRIES, (IndicatorType.DOMAIN.value,), (IndicatorType.URL.value,)
+        ):
+            hit = _listed(kind, value)
+            if hit is not None:
+                hits.append((indicator_id, self._list_index[hit]))
+        hits.sort()
+        return Listed(
+            ids=np.array([i for i, _ in hits], dtype=np.int64),
+            warninglists=np.array([w for _, w in hits], dtype=np.int64),
+        )
 
 
 _TYPES = {t.value: t for t in IndicatorType}
+
+# Every (type, value) an exact warninglist holds: the candidates probed on the index.
+_EXACT_ENTRIES = frozenset(
+    (kind, value)
+    for wl in WARNINGLISTS
+    if wl.match != "subdomains"
+    for kind in wl.types
+    for value in wl.values
+)
 
 
 def _listed(kind: str, value: str) -> str | None:
@@ -102,7 +163,12 @@ def assign_ids(labels: Ints, previous: Ints) -> Assignment:
     held = previous >= 0
     if not held.any():
         return Assignment({}, {})
-    pairs, counts = np.unique(np.stack([labels[held], previous[held]]), axis=1, return_counts=True)
+    # (component, campaign) pairs counted through one int64 key each: a flat sort, not a
+    # sort of rows.
+    held_labels, held_campaigns = labels[held], previous[held]
+    base = int(held_campaigns.max()) + 1
+    keys, counts = np.unique(held_labels * base + held_campaigns, return_counts=True)
+    pairs = np.stack([keys // base, keys % base])
     # Most reports first; then the smaller campaign id; then the smaller component.
     order = np.lexsort((pairs[0], pairs[1], -counts))
     kept: dict[int, int] = {}
@@ -126,6 +192,7 @@ class RebuildSummary:
     redirected: int
     hubs: int
     warninglisted: int
+    changed_figures: int  # indicators whose stored figures were written or removed
 
 
 def rebuild(
@@ -134,23 +201,37 @@ def rebuild(
     policy: LinkPolicy | None = None,
     engine: LinkEngine | None = None,
     phase: Phase = no_progress,
+    reader: ColumnReader | None = None,
 ) -> RebuildSummary:
-    """Recompute all campaigns and indicator figures inside the caller's transaction."""
+    """Recompute all campaigns and indicator figures inside the caller's transaction.
+
+    With `reader` (a second connection to the same store, `ColumnReader.open`) the graph, the
+    campaigns and the figures held are read in columns through it: the caller's transaction
+    must not have written to the store before (the reader sees only what is committed).
+    """
     policy = policy or current_policy()
     engine = engine or DuckDBEngine()
     rows.lock_for_rebuild(conn)
-    source = StoreSource(conn)
+    source = StoreSource(conn, reader)
     with engine.components(source, policy, phase) as result:
         report_ids, labels = result.report_ids, result.labels
         advance = phase("reading campaigns", len(report_ids))
         previous = np.full(len(report_ids), -1, dtype=np.int64)
-        for chunk in rows.stream_report_campaigns(conn):
-            pairs = np.array(chunk, dtype=np.int64).reshape(-1, 2)
-            previous[np.searchsorted(report_ids, pairs[:, 0])] = pairs[:, 1]
-            advance(len(pairs))
+        for held_reports, held_campaigns in _held(conn, reader):
+            previous[np.searchsorted(report_ids, held_reports)] = held_campaigns
+            advance(len(held_reports))
         summary = _write_partition(conn, report_ids, labels, previous, phase)
-        hubs, listed = _write_figures(conn, source, result.figures(), phase)
-    return RebuildSummary(**summary, hubs=hubs, warninglisted=listed)
+        hubs, listed, changed = _write_figures(conn, source, result, phase)
+    return RebuildSummary(**summary, hubs=hubs, warninglisted=listed, changed_figures=changed)
+
+
+def _held(conn: Connection, reader: ColumnReader | None) -> Iterator[tuple[Ints, Ints]]:
+    if reader is not None:
+        yield from reader.report_campaigns()
+        return
+    for chunk in rows.stream_report_campaigns(conn):
+        pairs = np.array(chunk, dtype=np.int64).reshape(-1, 2)
+        yield pairs[:, 0], pairs[:, 1]
 
 
 def _write_partition(
@@ -201,17 +282,17 @@ def _write_partition(
 
 
 def _write_figures(
-    conn: Connection, source: StoreSource, figures: Iterator[FigureChunk], phase: Phase
-) -> tuple[int, int]:
-    advance = phase("writing indicator figures", source.totals[2])
-    counted = {"hubs": 0, "listed": 0}
+    conn: Connection, source: StoreSource, result: LinkResult, phase: Phase
+) -> tuple[int, int, int]:
+    """Write the figures that differ from what the store holds (the engine compares them)
+    and remove those of indicators no report names any more."""
+    advance = phase("writing indicator figures", None)
     names = source.warninglist_names
-
-    def columns() -> Iterator[rows.FigureColumns]:
-        for f in figures:
-            counted["hubs"] += int(f.hubs.sum())
-            counted["listed"] += int((f.warninglists > 0).sum())
-            yield rows.FigureColumns(
+    changed = 0
+    for f in result.figures():
+        partition.put_figures(
+            conn,
+            StoredFigures(
                 ids=f.ids,
                 report_counts=f.report_counts,
                 agencies=f.agencies,
@@ -219,8 +300,11 @@ def _write_figures(
                 last_seen=f.last_seen,
                 hubs=f.hubs,
                 warninglists=[names[i] for i in f.warninglists.tolist()],
-            )
-            advance(len(f.ids))
-
-    rows.replace_all_indicator_stats(conn, columns())
-    return counted["hubs"], counted["listed"]
+            ),
+        )
+        changed += len(f.ids)
+        advance(len(f.ids))
+    gone = result.removed_figures()
+    partition.drop_figures(conn, gone)
+    hubs, listed = result.counts()
+    return hubs, listed, changed + len(gone)

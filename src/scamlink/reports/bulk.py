@@ -11,39 +11,48 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import Engine
 
-from scamlink.interop.encodings import Encoding, EncodingProblem, decoded_lines, detect
-from scamlink.interop.report_csv import FieldProblem, ParsedRow, read_reports
-from scamlink.interop.report_jsonl import read_reports_jsonl
-from scamlink.interop.report_xlsx import read_reports_xlsx
+from scamlink.interop.encodings import Encoding
+from scamlink.interop.report_csv import FieldProblem
 from scamlink.linking.incremental import link_reports
-from scamlink.reports.model import Report, ReportSource
-from scamlink.reports.narrative import with_narrative_sightings
+from scamlink.reports.bulk_parse import (
+    PARSING_PROCESSES,
+    EncodingUsed,
+    FileFormat,
+    ParsedBatch,
+    ParseEvent,
+    ParseJob,
+    ParsingProcess,
+    parallel_worth_it,
+    parsed_batches,
+)
+from scamlink.reports.model import ReportSource
 from scamlink.sharing.agencies import Agency
-from scamlink.sharing.groups import ReleaseDirectory
 from scamlink.store.markings import release_directory
-from scamlink.store.reports import OnStored, ReportWriter
+from scamlink.store.reports import OnStored, PackedBatch, ReportWriter
+
+__all__ = [
+    "FileFormat",
+    "ImportSummary",
+    "OnProblem",
+    "UnknownFormat",
+    "detect_format",
+    "import_csv",
+    "import_file",
+    "parse_format",
+]
 
 BATCH_SIZE = 1000
 # Problems kept in the summary; the rest are counted (and all go to `on_problem`), so a file
 # of nothing but bad rows cannot fill the memory.
 KEPT_PROBLEMS = 10_000
 ZIP_MAGIC = b"PK\x03\x04"
-_READ_BUFFER = 4 << 20
-
-
-class FileFormat(StrEnum):
-    CSV = "csv"
-    XLSX = "xlsx"
-    JSONL = "jsonl"
-
 
 EXTENSIONS = {
     ".csv": FileFormat.CSV,
@@ -123,24 +132,46 @@ def import_file(
     on_problem: OnProblem | None = None,
     on_stored: OnStored | None = None,
     batch_size: int = BATCH_SIZE,
+    parallel: bool | None = None,
 ) -> ImportSummary:
     """Store every valid row of the file; progress hears rows handled, batch by batch, after
     each batch committed. A file that cannot be read at all raises (HeaderError,
     EncodingProblem, NotAWorkbook) before anything is stored; bytes that stop decoding midway
     end the import there, with what came before stored and the place named in the summary.
+
+    `parallel`: parse (and extract narratives) in a process of its own while this one stores
+    and links; by default for files of a few megabytes and more on a machine of two cores.
     """
     file_format = file_format or detect_format(path)
     summary = ImportSummary(format=file_format.value)
     writer = ReportWriter(engine, on_stored=on_stored or link_reports)  # campaigns commit too
     with engine.connect() as conn:
         directory = release_directory(conn)
-    with ExitStack() as stack:
-        rows = _rows(stack, path, agency, directory, file_format, encoding, summary, on_problem)
-        with _Pipeline(writer, summary, progress) as pipeline:
-            batches = _batches(rows, summary, source, agency.country, batch_size, on_problem)
-            for batch, handled in batches:
-                pipeline.put(batch, handled)
+    job = ParseJob(path, agency, directory, file_format, encoding, source, batch_size)
+    if parallel is None:
+        parallel = parallel_worth_it(path)
+    events: AbstractContextManager[Iterator[ParseEvent]] = (
+        ParsingProcess(job, PARSING_PROCESSES) if parallel else nullcontext(parsed_batches(job))
+    )
+    with events as parsed, _Pipeline(writer, summary, progress) as pipeline:
+        for event in parsed:
+            if isinstance(event, EncodingUsed):
+                summary.encoding = event.label
+                continue
+            _count(event, summary, on_problem)
+            pipeline.put(event.packed, event.handled)
     return summary
+
+
+def _count(batch: ParsedBatch, summary: ImportSummary, on_problem: OnProblem | None) -> None:
+    """A parsed batch's rejections and values left out, into the summary and `on_problem`."""
+    summary.rejected_rows += batch.rejected_rows
+    summary.dropped_values += batch.dropped_values
+    for problem, rejected in batch.problems:
+        if rejected:
+            summary.reject(problem)
+        if on_problem:
+            on_problem(problem, rejected)
 
 
 class _Pipeline:
@@ -164,7 +195,7 @@ class _Pipeline:
         self._writer = writer
         self._summary = summary
         self._progress = progress
-        self._queue: queue.Queue[tuple[list[Report], int] | None] = queue.Queue(maxsize=2)
+        self._queue: queue.Queue[tuple[PackedBatch, int] | None] = queue.Queue(maxsize=2)
         self._failure: BaseException | None = None
         self._abandoned = False  # the caller stopped (an error, Ctrl-C): store nothing more
         self._thread = threading.Thread(target=self._run, name="report-writer", daemon=True)
@@ -173,7 +204,7 @@ class _Pipeline:
         self._thread.start()
         return self
 
-    def put(self, batch: list[Report], handled: int) -> None:
+    def put(self, batch: PackedBatch, handled: int) -> None:
         self._raise_failure()
         self._queue.put((batch, handled))
 
@@ -201,8 +232,8 @@ class _Pipeline:
                 continue  # drain without storing: nothing after a failure goes in
             batch, handled = item
             try:
-                if batch:
-                    result = self._writer.store(batch)
+                if batch.reports or batch.count:
+                    result = self._writer.store_packed(batch)
                     self._summary.stored += result.stored
                     self._summary.duplicates += result.duplicates
                 if self._progress:
@@ -219,75 +250,3 @@ def import_csv(
 ) -> ImportSummary:
     """Store every valid row of a report CSV (the demo world's files)."""
     return import_file(engine, path, agency, file_format=FileFormat.CSV, progress=progress)
-
-
-def _rows(
-    stack: ExitStack,
-    path: Path,
-    agency: Agency,
-    directory: ReleaseDirectory,
-    file_format: FileFormat,
-    encoding: Encoding | None,
-    summary: ImportSummary,
-    on_problem: OnProblem | None,
-) -> Iterator[ParsedRow]:
-    if file_format is FileFormat.XLSX:
-        return read_reports_xlsx(path, agency, directory)
-    # Large reads: each read lets the writer thread take the interpreter, and then waits for
-    # it to give it back; a few hundred reads per gigabyte keep those waits out of the way.
-    handle = stack.enter_context(path.open("rb", buffering=_READ_BUFFER))
-    chosen = encoding or detect(handle)
-    summary.encoding = chosen.label
-    lines = _stop_on_bad_bytes(decoded_lines(handle, chosen), summary, on_problem)
-    if file_format is FileFormat.JSONL:
-        return read_reports_jsonl(lines, agency, directory)
-    return read_reports(lines, agency, directory)
-
-
-def _stop_on_bad_bytes(
-    lines: Iterator[str], summary: ImportSummary, on_problem: OnProblem | None
-) -> Iterator[str]:
-    """Undecodable bytes end the file there: what came before is kept, the place is named."""
-    try:
-        yield from lines
-    except EncodingProblem as exc:
-        if exc.line is None or exc.line <= 1:
-            raise  # not even the header reads: nothing was stored, the whole file is refused
-        problem = FieldProblem(exc.line, "", f"{exc.reason}; the rest of the file was not read")
-        summary.reject(problem)
-        summary.rejected_rows += 1
-        if on_problem:
-            on_problem(problem, True)
-
-
-def _batches(
-    rows: Iterator[ParsedRow],
-    summary: ImportSummary,
-    source: ReportSource,
-    country: str,
-    batch_size: int,
-    on_problem: OnProblem | None,
-) -> Iterator[tuple[list[Report], int]]:
-    """Batches of valid reports, each with the number of rows handled since the last one."""
-    batch: list[Report] = []
-    handled = 0
-    for row in rows:
-        handled += 1
-        if row.report is None:
-            summary.rejected_rows += 1
-            for problem in row.problems:
-                summary.reject(problem)
-                if on_problem:
-                    on_problem(problem, True)
-            continue
-        summary.dropped_values += len(row.problems)
-        if on_problem:
-            for problem in row.problems:
-                on_problem(problem, False)
-        report = with_narrative_sightings(row.report, country)
-        batch.append(report if source is ReportSource.POLICE else replace(report, source=source))
-        if len(batch) >= batch_size:
-            yield batch, handled
-            batch, handled = [], 0
-    if batch or handled:
-        yield batch, handled

@@ -1,8 +1,9 @@
 """Attachment files, stored once per content under the data dir, and their rows.
 
 A file is written to a temporary name in the same folder tree, hashed as it is written,
-fsynced, and only then renamed to `attachments/ab/cdef…` (its SHA-256): a crash leaves at most
-a temporary file, never a half-written attachment under its final name. The rows are added
+fsynced, and only then renamed to `ab/cdef…` (its SHA-256) under the attachments folder
+(`Settings.attachments_dir`): a crash leaves at most a temporary file, never a half-written
+attachment under its final name. The rows are added
 after the file is in place, so a row always has its file (a file without a row, left by a
 crash between the two, is harmless: the next upload of the same bytes adopts it).
 """
@@ -23,7 +24,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from scamlink.store.schema import attachments, report_attachments
 
-FOLDER = "attachments"
 _TEMP = ".incoming"
 
 
@@ -47,10 +47,11 @@ class AttachmentRow:
 
 
 class BlobStore:
-    """The attachment files of one data dir."""
+    """The attachment files under one folder: `Settings.attachments_dir`, the one place that
+    names it (`attachments/` of the data dir)."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.root = data_dir / FOLDER
+    def __init__(self, root: Path) -> None:
+        self.root = root
 
     def path_of(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:]

@@ -6,17 +6,28 @@ has not put it in one. `campaign_sightings`: the indicators of chosen campaigns'
 joined them). `lone_reports`: the reports linked to no other, with how many of their
 indicators could have linked them.
 
+The batch rebuild's reading and writing (`scamlink link rebuild`): `ColumnReader`, a second,
+read-only connection (ADBC) that hands the reports, sightings, campaigns and figures held out as
+Arrow batches built by the driver; `warninglist_candidates` and `indicator_types`, the few
+indicators whose values or types the rebuild needs; `put_figures` and `drop_figures`, the
+figures that changed.
+
 Operators' tooling: nothing here applies the sharing policy, so no page or API may call it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, case, func, or_, select
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import Connection, Engine, case, func, or_, select
 
 from scamlink.store.schema import (
+    agencies,
     indicator_stats,
     indicators,
     report_campaigns,
@@ -136,3 +147,328 @@ def lone_reports(conn: Connection) -> Iterator[LoneReport]:
     )
     for row in conn.execution_options(yield_per=CHUNK).execute(query):
         yield LoneReport(row.agency, row.external_id, int(row.indicators), int(row.linking))
+
+
+# --- the batch rebuild: reading the graph in columns, writing back what changed -------------
+
+# Rows per batch when the graph is read in columns.
+COLUMN_BATCH = 262_144
+
+Ints = NDArray[np.int64]
+
+
+def _micros_sql(postgres: bool, column: str, unixepoch: bool = False) -> str:
+    """A DateTime column as whole microseconds since 1970 (UTC), computed by the database.
+    `unixepoch`: SQLite 3.38 or newer (the column reader's own), a third of strftime's cost."""
+    if postgres:
+        return f"CAST(EXTRACT(EPOCH FROM {column}) * 1000000 AS BIGINT)"
+    # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff": whole seconds, then the digits after '.'.
+    seconds = f"unixepoch({column})" if unixepoch else f"CAST(strftime('%s', {column}) AS INTEGER)"
+    return f"({seconds} * 1000000 + CAST(substr({column}, 21, 6) AS INTEGER))"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFigures:
+    """Indicators' figures to write, column by column, ascending ids."""
+
+    ids: Ints
+    report_counts: Ints
+    agencies: list[str]
+    first_seen: Ints  # microseconds since 1970, UTC
+    last_seen: Ints
+    hubs: NDArray[np.bool_]
+    warninglists: list[str | None]
+
+
+def _held_sql() -> str:
+    # Timestamps as stored (text on SQLite, timestamptz on PostgreSQL): the engine reads both.
+    return (
+        "SELECT indicator_id AS id, report_count AS n, agencies, first_seen, last_seen, "
+        "CASE WHEN is_hub THEN 1 ELSE 0 END AS hub, coalesce(warninglist, '') AS listed "
+        "FROM indicator_stats"
+    )
+
+
+HELD_COLUMNS = ("id", "n", "agencies", "first_seen", "last_seen", "hub", "listed")
+
+
+def held_figures(conn: Connection) -> Iterator[dict[str, list[Any]]]:
+    """The figures the store holds, in chunks of columns (id, n, agencies, first_seen and
+    last_seen as stored, hub 0/1, warninglist name or ''), through the caller's connection:
+    the path for a store `ColumnReader` cannot open."""
+    postgres = conn.dialect.name == "postgresql"
+    driver: Any = conn.connection.driver_connection
+    # PostgreSQL: a server-side cursor, so memory stays flat.
+    cursor = driver.cursor(name="scamlink_link_held") if postgres else driver.cursor()
+    try:
+        cursor.execute(_held_sql())
+        while rows := cursor.fetchmany(200_000):
+            yield dict(zip(HELD_COLUMNS, (list(c) for c in zip(*rows, strict=True)), strict=True))
+    finally:
+        cursor.close()
+
+
+def indicator_types(conn: Connection, ids: Ints) -> list[str]:
+    """The type of each of these indicators (ascending ids, all stored), in their order."""
+    if not len(ids):
+        return []
+    postgres = conn.dialect.name == "postgresql"
+    found: dict[int, str] = {}
+    step = 50_000
+    for start in range(0, len(ids), step):
+        part = [int(i) for i in ids[start : start + step]]
+        if postgres:
+            sql = "SELECT id, type FROM indicators WHERE id = ANY(%s::bigint[])"
+            params: tuple[Any, ...] = (part,)
+        else:
+            sql = "SELECT id, type FROM indicators WHERE id IN (SELECT value FROM json_each(?))"
+            params = (json.dumps(part),)
+        driver: Any = conn.connection.driver_connection
+        cursor = driver.cursor()
+        try:
+            cursor.execute(sql, params)
+            found.update(cursor.fetchall())
+        finally:
+            cursor.close()
+    return [found[int(i)] for i in ids]
+
+
+def warninglist_candidates(
+    conn: Connection,
+    exact: Collection[tuple[str, str]],
+    domain_types: Collection[str],
+    url_types: Collection[str],
+) -> Iterator[tuple[int, str, str]]:
+    """(id, type, value) of every indicator a warninglist could hold: those whose (type, value)
+    is one of `exact`, every indicator of `domain_types`, and each one of `url_types` whose
+    address has no path beyond '/' and no query (the caller decides). The exact pairs are
+    probed on the (type, value) index; nothing else is read."""
+    postgres = conn.dialect.name == "postgresql"
+    driver: Any = conn.connection.driver_connection
+    cursor = driver.cursor()
+    try:
+        pairs = sorted(exact)
+        if postgres:
+            cursor.execute(
+                "SELECT i.id, i.type, i.value FROM indicators i JOIN "
+                "unnest(%s::text[], %s::text[]) AS w(type, value) "
+                "ON i.type = w.type AND i.value = w.value",
+                ([t for t, _ in pairs], [v for _, v in pairs]),
+            )
+        else:
+            cursor.execute(
+                "SELECT i.id, i.type, i.value FROM json_each(?) w CROSS JOIN indicators i "
+                "ON i.type = json_extract(w.value, '$[0]') "
+                "AND i.value = json_extract(w.value, '$[1]')",
+                (json.dumps(pairs),),
+            )
+        yield from cursor.fetchall()
+        for kind in sorted(domain_types):
+            param = "%s" if postgres else "?"
+            cursor.execute(f"SELECT id, type, value FROM indicators WHERE type = {param}", (kind,))  # noqa: S608 (constant)
+            while got := cursor.fetchmany(CHUNK):
+                yield from got
+        for kind in sorted(url_types):
+            if postgres:
+                rest = "substr(value, strpos(value, '://') + 3)"
+                sql = (
+                    f"SELECT id, type, value FROM indicators WHERE type = %s AND "  # noqa: S608
+                    f"(strpos(value, '://') = 0 OR (strpos({rest}, '?') = 0 AND "
+                    f"strpos({rest}, '/') IN (0, length({rest}))))"
+                )
+            else:
+                rest = "substr(value, instr(value, '://') + 3)"
+                sql = (
+                    f"SELECT id, type, value FROM indicators WHERE type = ? AND "  # noqa: S608
+                    f"(instr(value, '://') = 0 OR (instr({rest}, '?') = 0 AND "
+                    f"instr({rest}, '/') IN (0, length({rest}))))"
+                )
+            cursor.execute(sql, (kind,))
+            while got := cursor.fetchmany(CHUNK):
+                yield from got
+    finally:
+        cursor.close()
+
+
+def agency_codes(conn: Connection) -> list[str]:
+    """Every agency code a report can name."""
+    return [
+        str(c) for c in conn.execute(select(agencies.c.code).order_by(agencies.c.code)).scalars()
+    ]
+
+
+class ColumnReader:
+    """A second, read-only connection to the store that reads whole tables as Arrow batches
+    (ADBC: the driver builds the columns in C, no Python object per row).
+
+    It sees what is committed, so the caller's transaction must have written nothing the
+    reads need; the rebuild holds the linking lock meanwhile, so nothing else changes either.
+    """
+
+    def __init__(self, connection: Any, postgres: bool) -> None:
+        self._db = connection
+        self.postgres = postgres
+
+    @classmethod
+    def open(cls, engine: Engine) -> ColumnReader | None:
+        """A reader for this store, or None when it cannot have one (an in-memory SQLite, no
+        ADBC driver installed, a server the driver cannot reach): the caller then reads
+        through its own connection, row by row."""
+        url = engine.url
+        postgres = url.get_backend_name() == "postgresql"
+        database = url.database
+        if not postgres and (
+            not database or database == ":memory:" or database.startswith("file:")
+        ):
+            return None
+        try:
+            from adbc_driver_manager import dbapi
+
+            if postgres:
+                import adbc_driver_postgresql.dbapi as adbc_pg
+
+                plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+                return cls(adbc_pg.connect(plain), postgres=True)
+            import adbc_driver_sqlite.dbapi as adbc_sqlite
+
+            return cls(adbc_sqlite.connect(database), postgres=False)
+        except ImportError:
+            return None
+        except dbapi.Error:
+            return None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> ColumnReader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _batches(self, sql: str, params: tuple[Any, ...] | None = None) -> Iterator[Any]:
+        cursor = self._db.cursor()
+        try:
+            if self.postgres:
+                cursor.adbc_statement.set_options(
+                    **{"adbc.postgresql.batch_size_hint_bytes": str(16 << 20)}
+                )
+            else:
+                cursor.adbc_statement.set_options(
+                    **{"adbc.sqlite.query.batch_rows": str(COLUMN_BATCH)}
+                )
+            cursor.execute(sql, params)
+            reader = cursor.fetch_record_batch()
+            for batch in reader:
+                if batch.num_rows:
+                    yield batch
+        finally:
+            cursor.close()
+
+    def reports(self) -> Iterator[tuple[Ints, Any, Ints]]:
+        """(ids, agency codes as an Arrow array, received_at in microseconds) per batch."""
+        received = _micros_sql(self.postgres, "received_at", unixepoch=not self.postgres)
+        sql = f"SELECT id, agency, {received} FROM reports"  # noqa: S608 (constant)
+        for batch in self._batches(sql):
+            yield (
+                _ints(batch.column(0)),
+                batch.column(1),
+                _ints(batch.column(2)),
+            )
+
+    def sightings(self) -> Iterator[tuple[Ints, Ints]]:
+        """(report ids, indicator ids) per batch."""
+        for batch in self._batches("SELECT report_id, indicator_id FROM sightings"):
+            yield _ints(batch.column(0)), _ints(batch.column(1))
+
+    def report_campaigns(self) -> Iterator[tuple[Ints, Ints]]:
+        """(report ids, campaign ids) of the reports that have a campaign, per batch."""
+        for batch in self._batches("SELECT report_id, campaign_id FROM report_campaigns"):
+            yield _ints(batch.column(0)), _ints(batch.column(1))
+
+    def held_figures(self) -> Iterator[Any]:
+        """The figures the store holds, as Arrow batches (columns as `held_figures`)."""
+        yield from self._batches(_held_sql())
+
+
+def _ints(column: Any) -> Ints:
+    return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+_PUT_COLUMNS = (
+    "indicator_id, report_count, agency_count, agencies, first_seen, last_seen, is_hub, warninglist"
+)
+
+
+def _stamps(microseconds: Ints, suffix: str) -> list[str]:
+    # "YYYY-MM-DD HH:MM:SS.ffffff", the text SQLAlchemy writes for a DateTime on SQLite.
+    stamps = (np.datetime64(0, "us") + microseconds.astype("timedelta64[us]")).astype(str)
+    return [f"{stamp[:10]} {stamp[11:]}{suffix}" for stamp in stamps.tolist()]
+
+
+def put_figures(conn: Connection, figures: StoredFigures) -> None:
+    """Write these indicators' figures, replacing any the store holds for them."""
+    if not len(figures.ids):
+        return
+    postgres = conn.dialect.name == "postgresql"
+    suffix = "+00" if postgres else ""
+    rows = zip(
+        figures.ids.tolist(),
+        figures.report_counts.tolist(),
+        [len(codes.split()) for codes in figures.agencies],
+        figures.agencies,
+        _stamps(figures.first_seen, suffix),
+        _stamps(figures.last_seen, suffix),
+        figures.hubs.tolist(),
+        figures.warninglists,
+        strict=True,
+    )
+    updates = ", ".join(f"{name} = excluded.{name}" for name in _PUT_COLUMNS.split(", ")[1:])
+    driver: Any = conn.connection.driver_connection
+    cursor = driver.cursor()
+    try:
+        if postgres:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS link_figures "
+                "(LIKE indicator_stats INCLUDING DEFAULTS) ON COMMIT DROP"
+            )
+            with cursor.copy(f"COPY link_figures ({_PUT_COLUMNS}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO indicator_stats ({_PUT_COLUMNS}) "  # noqa: S608 (constant)
+                f"SELECT {_PUT_COLUMNS} FROM link_figures "
+                f"ON CONFLICT (indicator_id) DO UPDATE SET {updates}"
+            )
+            cursor.execute("TRUNCATE link_figures")
+        else:
+            cursor.executemany(
+                f"INSERT INTO indicator_stats ({_PUT_COLUMNS}) "  # noqa: S608 (constant)
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                f"ON CONFLICT (indicator_id) DO UPDATE SET {updates}",
+                rows,
+            )
+    finally:
+        cursor.close()
+
+
+def drop_figures(conn: Connection, ids: Ints) -> None:
+    """Forget the figures of these indicators (named by no report any more)."""
+    postgres = conn.dialect.name == "postgresql"
+    driver: Any = conn.connection.driver_connection
+    cursor = driver.cursor()
+    try:
+        for start in range(0, len(ids), 50_000):
+            part = [int(i) for i in ids[start : start + 50_000]]
+            if postgres:
+                cursor.execute(
+                    "DELETE FROM indicator_stats WHERE indicator_id = ANY(%s::bigint[])", (part,)
+                )
+            else:
+                cursor.execute(
+                    "DELETE FROM indicator_stats WHERE indicator_id IN "
+                    "(SELECT value FROM json_each(?))",
+                    (json.dumps(part),),
+                )
+    finally:
+        cursor.close()

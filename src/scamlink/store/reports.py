@@ -4,30 +4,121 @@ A batch is one transaction: either every report of it is stored with all its sig
 none is. Re-storing a report that exists (same agency and external id) changes nothing and is
 counted as a duplicate, so a retried import is harmless.
 
-On PostgreSQL each step of a batch is one round trip with the batch's values sent as arrays
-(`INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING`) and the sightings go in by
-COPY: a multi-row VALUES statement of a thousand reports costs more to build and to parse on
-both sides than to execute.
+A batch travels as a `PackedBatch`: plain values (tuples of strings, numbers and dates), the
+form a parsing process sends the writer cheaply (`pack` turns `Report`s into one). Each step of
+a batch is one statement with the batch's values: on PostgreSQL arrays
+(`INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING`) and COPY for the
+sightings; on SQLite one multi-row `INSERT … VALUES … RETURNING` straight through the driver
+(a statement text per row count, cached), values converted by the columns' own SQLAlchemy
+bind processors, so what is stored is what SQLAlchemy would have stored.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine
 
 from scamlink.reports.model import Report
+from scamlink.sharing.policy import Releases
 from scamlink.sharing.tlp import Tlp
 from scamlink.store.markings import add_many_recipients, add_releases
-from scamlink.store.schema import indicators, reports, sightings
+from scamlink.store.schema import reports
 
 IndicatorKey = tuple[str, str]  # (type, canonical value)
 
-# Bound parameters per statement stay well below SQLite's limit of 32,766.
-_LOOKUP_CHUNK = 900
+# SQLite page cache of a bulk writer's connection (KiB).
+BULK_CACHE_KIB = 131_072
+
+# Bound parameters per SQLite statement stay well below its limit of 32,766.
+_SQLITE_PARAMETERS = 30_000
+
+# The columns of a packed report row, in order (`ReportRow`).
+REPORT_COLUMNS = (
+    "agency",
+    "external_id",
+    "received_at",
+    "incident_date",
+    "victim_country",
+    "language",
+    "scam_type",
+    "loss_amount",
+    "loss_currency",
+    "narrative",
+    "tlp",
+    "source",
+    "review_status",
+)
+ReportRow = tuple[
+    str, str, datetime, date | None, str, str, str, Decimal | None, str | None, str, str, str, str
+]
+# (index of the report in the batch, indicator type, canonical value, display, role)
+SightingRow = tuple[int, str, str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class PackedBatch:
+    """A batch of reports as plain values, reports unique per (agency, external id)."""
+
+    reports: list[ReportRow]
+    sightings: list[SightingRow]
+    releases: list[tuple[int, tuple[str, ...], tuple[str, ...]]]  # (index, agencies, groups)
+    recipients: list[tuple[int, tuple[int, ...]]]  # (index, user ids)
+    count: int  # reports given, repeats within the batch included (they count as duplicates)
+
+
+def pack(batch: Sequence[Report]) -> PackedBatch:
+    """The batch as plain values; a report given twice in it is kept once (the first)."""
+    rows: list[ReportRow] = []
+    sighting_rows: list[SightingRow] = []
+    releases: list[tuple[int, tuple[str, ...], tuple[str, ...]]] = []
+    recipients: list[tuple[int, tuple[int, ...]]] = []
+    seen: set[tuple[str, str]] = set()
+    for r in batch:
+        if r.releases and r.tlp is not Tlp.AMBER:
+            # Releases widen AMBER only; on another marking they would mean nothing, or too much.
+            raise ValueError(f"report {r.external_id}: releases on a {r.tlp} report")
+        if r.recipients and r.tlp is not Tlp.RED:
+            # Named people are RED's audience; on a wider marking they would widen nothing.
+            raise ValueError(f"report {r.external_id}: recipients on a {r.tlp} report")
+        key = (r.agency, r.external_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        index = len(rows)
+        rows.append(
+            (
+                r.agency,
+                r.external_id,
+                r.received_at,
+                r.incident_date,
+                r.victim_country,
+                r.language,
+                r.scam_type.value,
+                r.loss_amount,
+                r.loss_currency,
+                r.narrative,
+                r.tlp.value,
+                r.source.value,
+                r.review_status.value,
+            )
+        )
+        for s in r.sightings:
+            i = s.indicator
+            sighting_rows.append((index, i.type.value, i.value, i.display, s.role.value))
+        if r.releases:
+            releases.append(
+                (index, tuple(sorted(r.releases.agencies)), tuple(sorted(r.releases.groups)))
+            )
+        if r.recipients:
+            recipients.append((index, tuple(sorted(r.recipients))))
+    return PackedBatch(rows, sighting_rows, releases, recipients, len(batch))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +150,16 @@ class ReportWriter:
         self._on_stored = on_stored
 
     def store(self, batch: Sequence[Report]) -> BatchResult:
+        return self.store_packed(pack(batch))
+
+    def store_packed(self, batch: PackedBatch) -> BatchResult:
         with self._engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                # A bulk session probes the indexes of reports, indicators and sightings at
+                # random: with SQLite's default 2 MB page cache, at a million reports most
+                # probes read pages again. A ceiling, used only as pages are touched; no
+                # effect on durability (every commit is still synced).
+                conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
             result, new_ids = _store(conn, batch, self._known)
             if self._on_stored is not None and result.report_ids:
                 self._on_stored(conn, result.report_ids)
@@ -71,81 +171,92 @@ class ReportWriter:
 
 def store_reports(conn: Connection, batch: Sequence[Report]) -> BatchResult:
     """Store a batch inside the caller's transaction."""
-    return _store(conn, batch, {})[0]
+    return _store(conn, pack(batch), {})[0]
 
 
 def _store(
-    conn: Connection, batch: Sequence[Report], known: dict[IndicatorKey, int]
+    conn: Connection, batch: PackedBatch, known: dict[IndicatorKey, int]
 ) -> tuple[BatchResult, dict[IndicatorKey, int]]:
-    unique: dict[tuple[str, str], Report] = {}
-    for report in batch:
-        if report.releases and report.tlp is not Tlp.AMBER:
-            # Releases widen AMBER only; on another marking they would mean nothing, or too much.
-            raise ValueError(f"report {report.external_id}: releases on a {report.tlp} report")
-        if report.recipients and report.tlp is not Tlp.RED:
-            # Named people are RED's audience; on a wider marking they would widen nothing.
-            raise ValueError(f"report {report.external_id}: recipients on a {report.tlp} report")
-        unique.setdefault((report.agency, report.external_id), report)
-    if not unique:
-        return BatchResult(0, len(batch)), {}
-    report_ids = _insert_reports(conn, list(unique.values()))
-    fresh = [r for key, r in unique.items() if key in report_ids]
+    if not batch.reports:
+        return BatchResult(0, batch.count), {}
+    created = _insert_reports(conn, batch.reports)
+    ids: list[int | None] = [created.get((row[0], row[1])) for row in batch.reports]
     add_releases(
-        conn, [(report_ids[(r.agency, r.external_id)], r.releases) for r in fresh if r.releases]
+        conn,
+        [
+            (report_id, Releases(frozenset(agencies), frozenset(groups)))
+            for index, agencies, groups in batch.releases
+            if (report_id := ids[index]) is not None
+        ],
     )
     add_many_recipients(
         conn,
-        [(report_ids[(r.agency, r.external_id)], r.recipients) for r in fresh if r.recipients],
+        [
+            (report_id, frozenset(people))
+            for index, people in batch.recipients
+            if (report_id := ids[index]) is not None
+        ],
     )
+    fresh = [s for s in batch.sightings if ids[s[0]] is not None]
     indicator_ids = _indicator_ids(conn, fresh, known)
-    rows = [
-        (
-            report_ids[(r.agency, r.external_id)],
-            indicator_ids[(s.indicator.type.value, s.indicator.value)],
-            s.role.value,
-        )
-        for r in fresh
-        for s in r.sightings
-    ]
-    _insert_sightings(conn, rows)
+    rows = [(ids[i], indicator_ids[(kind, value)], role) for i, kind, value, _, role in fresh]
+    _insert_sightings(conn, rows)  # type: ignore[arg-type]  # ids of fresh reports are set
     new_ids = {k: v for k, v in indicator_ids.items() if k not in known}
-    stored_ids = [report_ids[(r.agency, r.external_id)] for r in fresh]
-    return BatchResult(len(fresh), len(batch) - len(fresh), stored_ids), new_ids
+    stored_ids = [i for i in ids if i is not None]
+    return BatchResult(len(stored_ids), batch.count - len(stored_ids), stored_ids), new_ids
 
 
-def _insert(conn: Connection, table: Any, conflict_on: list[str]) -> Insert:
-    """INSERT that skips rows whose unique key exists (both backends speak ON CONFLICT)."""
-    dialect: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement: Insert = dialect.insert(table).on_conflict_do_nothing(index_elements=conflict_on)
-    return statement
-
-
-def _insert_reports(conn: Connection, batch: list[Report]) -> dict[tuple[str, str], int]:
+def _insert_reports(conn: Connection, rows: list[ReportRow]) -> dict[tuple[str, str], int]:
     """Insert the reports that are new; returns their ids (existing ones are left out)."""
     if conn.dialect.name == "postgresql":
-        return _insert_reports_postgresql(conn, batch)
-    rows = [
-        {
-            "agency": r.agency,
-            "external_id": r.external_id,
-            "received_at": r.received_at,
-            "incident_date": r.incident_date,
-            "victim_country": r.victim_country,
-            "language": r.language,
-            "scam_type": r.scam_type.value,
-            "loss_amount": r.loss_amount,
-            "loss_currency": r.loss_currency,
-            "narrative": r.narrative,
-            "tlp": r.tlp.value,
-            "source": r.source.value,
-            "review_status": r.review_status.value,
-        }
-        for r in batch
+        return _insert_reports_postgresql(conn, rows)
+    convert = _sqlite_converters(conn)
+    values = [
+        tuple(value if f is None else f(value) for f, value in zip(convert, row, strict=True))
+        for row in rows
     ]
-    statement = _insert(conn, reports, ["agency", "external_id"]).returning(
-        reports.c.id, reports.c.agency, reports.c.external_id
+    found = _sqlite_insert_returning(
+        conn,
+        f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) VALUES ",  # noqa: S608 (constant)
+        len(REPORT_COLUMNS),
+        " ON CONFLICT (agency, external_id) DO NOTHING RETURNING id, agency, external_id",
+        values,
     )
-    return {(row.agency, row.external_id): row.id for row in conn.execute(statement, rows)}
+    return {(agency, external_id): id_ for id_, agency, external_id in found}
+
+
+def _sqlite_converters(conn: Connection) -> list[Callable[[Any], Any] | None]:
+    dialect = conn.dialect
+    return [
+        reports.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        for name in REPORT_COLUMNS
+    ]
+
+
+@lru_cache(maxsize=64)
+def _values_marks(rows: int, width: int) -> str:
+    one = "(" + ", ".join(["?"] * width) + ")"
+    return ", ".join([one] * rows)
+
+
+def _sqlite_insert_returning(
+    conn: Connection, head: str, width: int, tail: str, rows: Sequence[Sequence[Any]]
+) -> list[tuple[Any, ...]]:
+    """`head VALUES (…), (…) tail` over the rows, in as few statements as the parameter limit
+    allows, straight through the driver; the rows returned by every statement."""
+    step = _SQLITE_PARAMETERS // width
+    driver: Any = conn.connection.driver_connection
+    found: list[tuple[Any, ...]] = []
+    cursor = driver.cursor()
+    try:
+        for start in range(0, len(rows), step):
+            chunk = rows[start : start + step]
+            flat = [value for row in chunk for value in row]
+            cursor.execute(head + _values_marks(len(chunk), width) + tail, flat)
+            found.extend(cursor.fetchall())
+    finally:
+        cursor.close()
+    return found
 
 
 _PG_INSERT_REPORTS = (
@@ -168,27 +279,16 @@ _PG_SELECT_INDICATORS = (
     "JOIN unnest(%s::text[], %s::text[]) AS w(type, value) "
     "ON i.type = w.type AND i.value = w.value"
 )
+_SQLITE_SELECT_INDICATORS = (
+    "SELECT i.id, i.type, i.value FROM json_each(?) AS w "
+    "JOIN indicators i ON i.type = json_extract(w.value, '$[0]') "
+    "AND i.value = json_extract(w.value, '$[1]')"
+)
 
 
-def _insert_reports_postgresql(conn: Connection, batch: list[Report]) -> dict[tuple[str, str], int]:
-    rows = [
-        (
-            r.agency,
-            r.external_id,
-            r.received_at,
-            r.incident_date,
-            r.victim_country,
-            r.language,
-            r.scam_type.value,
-            r.loss_amount,
-            r.loss_currency,
-            r.narrative,
-            r.tlp.value,
-            r.source.value,
-            r.review_status.value,
-        )
-        for r in batch
-    ]
+def _insert_reports_postgresql(
+    conn: Connection, rows: list[ReportRow]
+) -> dict[tuple[str, str], int]:
     columns = [list(column) for column in zip(*rows, strict=True)]  # one array per column
     with _driver(conn).cursor() as cursor:
         cursor.execute(_PG_INSERT_REPORTS, columns)
@@ -196,17 +296,16 @@ def _insert_reports_postgresql(conn: Connection, batch: list[Report]) -> dict[tu
 
 
 def _driver(conn: Connection) -> Any:
-    """The psycopg connection under SQLAlchemy's, in the same transaction."""
+    """The DB-API connection under SQLAlchemy's, in the same transaction."""
     return conn.connection.driver_connection
 
 
 def _indicator_ids(
-    conn: Connection, batch: list[Report], known: dict[IndicatorKey, int]
+    conn: Connection, sightings: list[SightingRow], known: dict[IndicatorKey, int]
 ) -> dict[IndicatorKey, int]:
     wanted: dict[IndicatorKey, str] = {}
-    for report in batch:
-        for s in report.sightings:
-            wanted.setdefault((s.indicator.type.value, s.indicator.value), s.indicator.display)
+    for _, kind, value, display, _ in sightings:
+        wanted.setdefault((kind, value), display)
     ids = {key: known[key] for key in wanted if key in known}
     # Sorted, so that two imports at once take the indicators' locks in one order.
     unknown = sorted(key for key in wanted if key not in ids)
@@ -215,22 +314,24 @@ def _indicator_ids(
     if conn.dialect.name == "postgresql":
         ids.update(_indicator_ids_postgresql(conn, unknown, wanted))
         return ids
-    statement = _insert(conn, indicators, ["type", "value"]).returning(
-        indicators.c.id, indicators.c.type, indicators.c.value
+    created = _sqlite_insert_returning(
+        conn,
+        "INSERT INTO indicators (type, value, display) VALUES ",
+        3,
+        " ON CONFLICT (type, value) DO NOTHING RETURNING id, type, value",
+        [(t, v, wanted[(t, v)]) for t, v in unknown],
     )
-    created = conn.execute(
-        statement, [{"type": t, "value": v, "display": wanted[(t, v)]} for t, v in unknown]
-    )
-    ids.update({(row.type, row.value): row.id for row in created})
+    ids.update({(t, v): id_ for id_, t, v in created})
     # Rows that existed before this batch return nothing from the insert: look them up.
-    existing = [key for key in unknown if key not in ids]
-    for start in range(0, len(existing), _LOOKUP_CHUNK):
-        chunk = existing[start : start + _LOOKUP_CHUNK]
-        values = sorted({value for _, value in chunk})
-        query = select(indicators.c.id, indicators.c.type, indicators.c.value).where(
-            indicators.c.value.in_(values)
-        )
-        ids.update({(row.type, row.value): row.id for row in conn.execute(query)})
+    existing = [[t, v] for t, v in unknown if (t, v) not in ids]
+    if existing:
+        driver: Any = _driver(conn)
+        cursor = driver.cursor()
+        try:
+            cursor.execute(_SQLITE_SELECT_INDICATORS, (json.dumps(existing),))
+            ids.update({(t, v): id_ for id_, t, v in cursor.fetchall()})
+        finally:
+            cursor.close()
     return ids
 
 
@@ -255,16 +356,20 @@ def _indicator_ids_postgresql(
 def _insert_sightings(conn: Connection, rows: list[tuple[int, int, str]]) -> None:
     if not rows:
         return
+    driver: Any = _driver(conn)
     if conn.dialect.name == "postgresql":
         # COPY is the bulk path of PostgreSQL; it runs inside the same transaction.
         with (
-            _driver(conn).cursor() as cursor,
+            driver.cursor() as cursor,
             cursor.copy("COPY sightings (report_id, indicator_id, role) FROM STDIN") as copy,
         ):
             for row in rows:
                 copy.write_row(row)
         return
-    conn.execute(
-        sightings.insert(),
-        [{"report_id": r, "indicator_id": i, "role": role} for r, i, role in rows],
-    )
+    cursor = driver.cursor()
+    try:
+        cursor.executemany(
+            "INSERT INTO sightings (report_id, indicator_id, role) VALUES (?, ?, ?)", rows
+        )
+    finally:
+        cursor.close()

@@ -74,6 +74,9 @@ reports = Table(
     UniqueConstraint("agency", "external_id"),
     Index(None, "agency", "tlp"),
     Index(None, "received_at"),
+    # The review queue (store/report_views.py): an agency's unverified reports per source,
+    # newest first.
+    Index(None, "agency", "review_status", "source", "received_at", "id"),
 )
 
 indicators = Table(
@@ -397,4 +400,157 @@ lookup_query_log = Table(
     Column("prefix", String(5), nullable=False),
     Column("verdict", String(16)),
     Index(None, "at"),
+)
+
+# --- cases (issue 7: cross-border cases, their timeline, links, referrals, notes and tasks) ---
+
+# One row per case. `country` is where the case happens (for a person at risk: where they were
+# last known to be), `nationality` the victims' or person's nationality: a desk officer sees
+# the cases of their nationals in their host country (cases/policy.py). `next_due` is the
+# earliest open deadline (the first response while there was none, else the next update),
+# NULL once the case is resolved, closed or declined: "overdue" is `next_due < now`.
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("kind", String(24), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("owner_agency", ForeignKey("agencies.code"), nullable=False),
+    Column("assignee_user_id", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_by", BigInteger),  # no foreign key: the case outlives its author's account
+    Column("priority", String(2), nullable=False),  # P1 (first) … P4
+    Column("status", String(16), nullable=False),
+    Column("tlp", String(12), nullable=False),
+    Column("nationality", String(2)),
+    Column("country", String(2)),
+    # A person at risk: where they were last known to be and how they were recruited.
+    Column("province", String(100)),
+    Column("compound", String(200)),
+    Column("latitude", Numeric(9, 6)),
+    Column("longitude", Numeric(9, 6)),
+    Column("last_contact_at", DateTime(timezone=True)),
+    Column("recruitment", Text),
+    # Takedown and freeze requests: what is to be taken down or frozen (canonical value).
+    Column("target", String(2048)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("first_response_due", DateTime(timezone=True), nullable=False),
+    Column("first_response_at", DateTime(timezone=True)),
+    Column("next_update_due", DateTime(timezone=True)),
+    Column("next_due", DateTime(timezone=True)),
+    # The board (store/case_board.py): an agency's cases per status in card order; its overdue
+    # cases counted per status from the index alone; a desk's nationals abroad per status.
+    Index(None, "owner_agency", "status", "priority", "id"),
+    Index(None, "owner_agency", "next_due", "status"),
+    Index(None, "nationality", "country", "status", "priority", "id"),
+)
+
+# The timeline, append-only: who (user, agency), when, what, from/to status, message.
+# `audience` NULL: everyone who sees the case; otherwise only that agency (its notes, links).
+case_events = Table(
+    "case_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor_user_id", BigInteger),
+    Column("actor_agency", String(16)),
+    Column("action", String(32), nullable=False),
+    Column("from_status", String(16)),
+    Column("to_status", String(16)),
+    Column("message", Text, nullable=False),
+    Column("audience", String(16)),
+    Index(None, "case_id", "id"),
+)
+
+# What a case links: a report, a campaign (kept current through campaign_redirects), an
+# indicator or a victim (personal data stays under the victims' rules).
+case_links = Table(
+    "case_links",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),  # report, campaign, indicator, victim
+    Column("target_id", BigInteger, nullable=False),
+    Column("role", String(16), nullable=False),  # victim, suspect, related
+    Column("added_by", BigInteger),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("case_id", "kind", "target_id"),
+    Index(None, "kind", "target_id"),
+)
+
+# A case (or chosen parts of it) referred from one agency to another. The message is kept as
+# written, in its language; `translation` (and its language) leaves room for one.
+referrals = Table(
+    "referrals",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("from_agency", ForeignKey("agencies.code"), nullable=False),
+    Column("to_agency", ForeignKey("agencies.code"), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("language", String(12), nullable=False),
+    Column("translation", Text),
+    Column("translation_language", String(12)),
+    Column("tlp", String(12), nullable=False),
+    Column("include_details", Boolean, nullable=False),  # summary and person-at-risk details
+    Column("status", String(12), nullable=False),  # pending, accepted, declined
+    Column("reason", Text),  # why it was declined
+    Column("created_by", BigInteger),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("respond_by", DateTime(timezone=True), nullable=False),
+    Column("responded_by", BigInteger),
+    Column("responded_at", DateTime(timezone=True)),
+    Index(None, "to_agency", "status", "case_id"),
+    Index(None, "case_id"),
+)
+
+# The links a referral shares (the referred part).
+referral_links = Table(
+    "referral_links",
+    metadata,
+    Column("referral_id", ForeignKey("referrals.id", ondelete="CASCADE"), primary_key=True),
+    Column("link_id", ForeignKey("case_links.id", ondelete="CASCADE"), primary_key=True),
+    Index(None, "link_id"),
+)
+
+# Each agency's own notes on a case, marked: AMBER+STRICT (the default) stays in the agency.
+case_notes = Table(
+    "case_notes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("agency", ForeignKey("agencies.code"), nullable=False),
+    Column("author_user_id", BigInteger),
+    Column("tlp", String(12), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index(None, "case_id", "id"),
+)
+
+# Each agency's own tasks on a case, with due dates.
+case_tasks = Table(
+    "case_tasks",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("agency", ForeignKey("agencies.code"), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("due_at", DateTime(timezone=True)),
+    Column("done_at", DateTime(timezone=True)),
+    Column("created_by", BigInteger),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index(None, "case_id", "id"),
+    Index(None, "agency", "done_at", "due_at"),
+)
+
+# An agency's own deadlines per priority (minutes); without a row, cases/deadlines.py defaults.
+case_deadlines = Table(
+    "case_deadlines",
+    metadata,
+    Column("agency", ForeignKey("agencies.code"), primary_key=True),
+    Column("priority", String(2), primary_key=True),
+    Column("first_response_minutes", Integer, nullable=False),
+    Column("update_minutes", Integer, nullable=False),
 )

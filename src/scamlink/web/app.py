@@ -14,7 +14,24 @@ from starlette.middleware.sessions import SessionMiddleware
 from scamlink import __version__
 from scamlink.config import Settings
 from scamlink.store.migrate import head_revision
-from scamlink.web import admin, api, auth, campaigns, campaigns_api, intake_pages, pages, victims
+from scamlink.web import (
+    admin,
+    api,
+    auth,
+    blocklist_api,
+    campaigns,
+    campaigns_api,
+    case_pages,
+    cases_api,
+    intake_pages,
+    lookup_api,
+    lookup_pages,
+    lookup_range,
+    pages,
+    public_report,
+    report_pages,
+    victims,
+)
 from scamlink.web import intake as intake_api
 from scamlink.web.api import API_V1
 from scamlink.web.checkpointing import checkpoint_lifespan
@@ -22,6 +39,7 @@ from scamlink.web.csrf import require_csrf_token
 from scamlink.web.errors import install_error_handlers
 from scamlink.web.forged_sessions import ForgedSessionMiddleware
 from scamlink.web.i18n import LocaleMiddleware
+from scamlink.web.lookup_api import lookup_service_for, with_lookup_index
 from scamlink.web.rendering import build_environment
 from scamlink.web.security import SecurityHeadersMiddleware
 from scamlink.web.state import WebState
@@ -52,8 +70,10 @@ def create_app(settings: Settings, engine: Engine, *, secure_cookies: bool = Tru
         swagger_ui_oauth2_redirect_url=None,
         dependencies=[Depends(require_csrf_token)],
         # Signs an audit checkpoint every SCAMLINK_AUDIT_CHECKPOINT_MINUTES while serving.
-        lifespan=checkpoint_lifespan(settings, engine),
+        # The lookup index is loaded at start and kept current while serving (lookup/live.py).
+        lifespan=with_lookup_index(checkpoint_lifespan(settings, engine)),
     )
+    app.state.lookup = lookup_service_for(settings, engine)
     app.state.web = WebState(
         settings=settings,
         engine=engine,
@@ -68,8 +88,16 @@ def create_app(settings: Settings, engine: Engine, *, secure_cookies: bool = Tru
     app.include_router(victims.router)
     app.include_router(intake_api.router)
     app.include_router(intake_pages.router)
+    app.include_router(report_pages.router)
+    app.include_router(public_report.router)
     app.include_router(campaigns.router)
     app.include_router(campaigns_api.router)
+    app.include_router(lookup_api.router)
+    app.include_router(lookup_pages.router)
+    app.include_router(lookup_range.router)
+    app.include_router(blocklist_api.router)
+    app.include_router(cases_api.router)
+    app.include_router(case_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
     # The last added runs first: headers wrap everything, then the forged-cookie check, then the

@@ -265,11 +265,10 @@ def graph(request: Request, campaign_id: int, viewer: ReadingViewer) -> Response
         raise HTTPException(status_code=404)
     if surviving != campaign_id:
         return moved_to(request, "api_campaign_graph", surviving)
-    campaign_path = request.url_for("campaign", campaign_id=surviving).path
     return JSONResponse(
         graph_json(
             data,
-            report_href=lambda report_id: f"{campaign_path}#report-{report_id}",
+            report_href=lambda report_id: request.url_for("report_page", report_id=report_id).path,
             indicator_href=lambda indicator_id: (
                 request.url_for("indicator", indicator_id=indicator_id).path
             ),

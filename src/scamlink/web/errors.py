@@ -33,6 +33,7 @@ ERROR_CODES: dict[int, str] = {
     405: "method_not_allowed",
     413: "too_large",
     422: "invalid_request",
+    429: "rate_limited",
     500: "internal_error",
     503: "unavailable",
 }
@@ -44,6 +45,7 @@ TITLES: dict[int, str] = {
     404: N_("Page not found"),
     405: N_("Not allowed"),
     422: N_("Bad request"),
+    429: N_("Too many requests"),
     500: N_("Something went wrong"),
 }
 

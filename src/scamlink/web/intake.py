@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from scamlink.reports import review as reviewing
 from scamlink.reports.attachments import (
     DEFAULT_MAX_BYTES,
     Attached,
@@ -39,14 +40,13 @@ from scamlink.reports.intake import (
     parse_batch,
     submit,
 )
-from scamlink.reports.language import normalise_language
 from scamlink.reports.model import ReportSource, ReviewStatus
+from scamlink.reports.review import REVIEWABLE, language_code, may_review, reviewable_status
 from scamlink.sharing.api_keys import Scope
-from scamlink.sharing.audit import actor_of, record
 from scamlink.sharing.roles import Role, Viewer
 from scamlink.store.agencies import get_agency
 from scamlink.store.attachments import BlobStore
-from scamlink.store.intake import ReportHead, set_language, set_review_status, visible_report
+from scamlink.store.intake import ReportHead, visible_report
 from scamlink.store.markings import release_directory
 from scamlink.web.errors import error_body, error_code
 from scamlink.web.i18n import N_, request_locale, translations
@@ -57,8 +57,6 @@ API_V1 = "/api/v1"
 MAX_BODY = 64 * 1024 * 1024  # a full batch of long narratives fits well within it
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _KEY_SHAPE = re.compile(r"[\x21-\x7e]{1,255}")  # printable ASCII, as the header draft says
-# People who judge and correct a report: the owner agency's officers, not partners or admins.
-OFFICERS = frozenset({Role.ANALYST, Role.INVESTIGATOR, Role.DESK_OFFICER})
 
 INVALID = N_("The request is not valid.")
 NOT_OWNER = N_("Only the agency that owns this report may change it, through its officers.")
@@ -218,7 +216,7 @@ def changeable_report(request: Request, viewer: Viewer, report_id: int) -> Repor
         head = visible_report(conn, viewer, report_id)
     if head is None:
         raise HTTPException(status_code=404)
-    if viewer.agency != head.agency or viewer.role not in OFFICERS:
+    if not may_review(viewer, head.agency):
         raise HTTPException(status_code=403, detail=NOT_OWNER)
     return head
 
@@ -237,9 +235,6 @@ class _Invalid(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(problems)
         self.problems = problems
-
-
-REVIEWABLE = (ReviewStatus.VERIFIED, ReviewStatus.REJECTED)
 
 
 @router.post(f"{API_V1}/reports/{{report_id}}/review", responses=RESPONSES)
@@ -265,27 +260,16 @@ def _review_status(body: dict[str, Any]) -> ReviewStatus:
     if not isinstance(body.get("note", ""), str | None):
         raise _Invalid([Problem("note", "must be text")])
     value = body.get("status")
-    if not isinstance(value, str) or value.lower() not in {s.value for s in REVIEWABLE}:
+    status = reviewable_status(value)
+    if status is None:
         raise _Invalid([Problem("status", f"must be one of {allowed}, got {value!r}")])
-    return ReviewStatus(value.lower())
+    return status
 
 
 def _review(
     request: Request, viewer: Viewer, head: ReportHead, status: ReviewStatus, note: Any
 ) -> None:
-    details = {"from": head.review_status.value, "to": status.value}
-    if isinstance(note, str) and note.strip():
-        details["note"] = note.strip()[:1000]
-    with web_state(request).engine.begin() as conn:
-        set_review_status(conn, head.id, status)
-        record(
-            conn,
-            actor_of(viewer),
-            "report.reviewed",
-            f"report:{head.id}",
-            details,
-            subject_agency=head.agency,
-        )
+    reviewing.review(web_state(request).engine, viewer, head, status, note)
 
 
 @router.patch(f"{API_V1}/reports/{{report_id}}/language", responses=RESPONSES)
@@ -308,23 +292,14 @@ def _language(body: dict[str, Any]) -> str:
     if unknown:
         raise _Invalid([Problem(k, "unknown field") for k in unknown])
     value = body.get("language")
-    code = normalise_language(value) if isinstance(value, str) else None
+    code = language_code(value)
     if code is None:
         raise _Invalid([Problem("language", f"not an ISO 639 language code: {value!r}")])
     return code
 
 
 def _set_language(request: Request, viewer: Viewer, head: ReportHead, language: str) -> None:
-    with web_state(request).engine.begin() as conn:
-        set_language(conn, head.id, language)
-        record(
-            conn,
-            actor_of(viewer),
-            "report.language_corrected",
-            f"report:{head.id}",
-            {"from": head.language, "to": language},
-            subject_agency=head.agency,
-        )
+    reviewing.correct_language(web_state(request).engine, viewer, head, language)
 
 
 ATTACH_CHUNK = 1 << 20
@@ -377,7 +352,7 @@ async def _attach(request: Request, head: ReportHead, upload: UploadFile) -> Att
     return await run_in_threadpool(
         attach,
         state.engine,
-        BlobStore(state.settings.data_dir),
+        BlobStore(state.settings.attachments_dir),
         head.id,
         filename=upload.filename,
         declared=upload.content_type,

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from babel import Locale
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
@@ -44,9 +44,10 @@ from scamlink.sharing.tlp import Tlp
 from scamlink.store.markings import release_directory
 from scamlink.store.users import UserRecord
 from scamlink.web.auth import CurrentUser, SignedInViewer
-from scamlink.web.i18n import request_locale
+from scamlink.web.i18n import request_locale, translations
 from scamlink.web.intake import reporter_of
 from scamlink.web.labels import INDICATOR_TYPE_LABELS, SCAM_TYPE_LABELS, SIGHTING_ROLE_LABELS
+from scamlink.web.problem_reasons import translate_reason
 from scamlink.web.rendering import render
 from scamlink.web.state import web_state
 from scamlink.web.upload_jobs import UPLOADS, UploadJobs
@@ -256,8 +257,9 @@ def _upload_page(
 @router.post("/reports/upload", name="report_upload_submit", response_class=HTMLResponse)
 async def report_upload_submit(
     request: Request, viewer: SignedInViewer, user: SignedInUser
-) -> HTMLResponse:
-    """Start importing the file in the background; the page polls its progress."""
+) -> Response:
+    """Start importing the file in the background, then 303 to the job's own page (which
+    polls its progress and survives a reload: reloading never posts the file again)."""
     form = await request.form()
     try:
         upload = form.get("file")
@@ -274,17 +276,8 @@ async def report_upload_submit(
         )
     finally:
         await form.close()
-    job = JOBS.get(job_id, user.id)
-    return render(
-        request,
-        "report_upload.html",
-        user=user,
-        error=None,
-        job=job,
-        formats=[],
-        encodings=(),
-        status_code=202,
-    )
+    target = request.url_for("report_upload_progress", job_id=job_id).path
+    return RedirectResponse(target, status_code=303)
 
 
 def _format(value: object) -> FileFormat | None:
@@ -339,8 +332,25 @@ def _start(
 def report_upload_progress(
     request: Request, job_id: str, viewer: SignedInViewer, user: SignedInUser
 ) -> HTMLResponse:
-    """The job's progress (a fragment HTMX swaps in every second), or its summary at the end."""
+    """The job's page: its progress (HTMX asks for the fragment every second), or its
+    summary at the end, with the rejected rows' reasons in the reader's language."""
     job = JOBS.get(job_id, user.id)
     if job is None:
         raise HTTPException(status_code=404)
-    return render(request, "report_upload_progress.html", user=user, job=job)
+    gettext = translations(request_locale(request)).gettext
+
+    def reason(text: str) -> str:
+        return translate_reason(text, gettext)
+
+    if request.headers.get(HTMX_HEADER):
+        return render(request, "report_upload_progress.html", user=user, job=job, reason=reason)
+    return render(
+        request,
+        "report_upload.html",
+        user=user,
+        error=None,
+        job=job,
+        formats=[],
+        encodings=(),
+        reason=reason,
+    )

@@ -1,4 +1,5 @@
-"""HTML routes: the landing page for the public, the dashboard for signed-in users."""
+"""HTML routes: the lookup page for the public, the dashboard (with the lookup box) for
+signed-in users."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from scamlink.store.markings import resolve_viewer
 from scamlink.store.stats import AgencyCount, report_counts_by_agency
 from scamlink.web.auth import CurrentUser
+from scamlink.web.lookup_pages import front_page, lookup_context
 from scamlink.web.rendering import as_utc, render
 from scamlink.web.state import web_state
 
@@ -38,8 +40,16 @@ class Dashboard:
 @router.get("/", name="home", response_class=HTMLResponse)
 def home(request: Request, user: CurrentUser) -> HTMLResponse:
     if user is None:
-        return render(request, "landing.html")
+        return front_page(request)  # the public's front page: the lookup box
     with web_state(request).engine.connect() as conn:
         viewer = resolve_viewer(conn, agency=user.agency, role=user.role, user_id=user.id)
         rows = report_counts_by_agency(conn, viewer)
-    return render(request, "dashboard.html", user=user, dashboard=Dashboard.of(rows))
+    return render(
+        request,
+        "dashboard.html",
+        user=user,
+        dashboard=Dashboard.of(rows),
+        q="",
+        country="",
+        **lookup_context(request),
+    )

@@ -1,0 +1,183 @@
+"""`scamlink cases list|show|create|transition|deadlines`: cases from the command line, as JSON.
+
+Each command acts as one user (`--as EMAIL`), under the same rules as the web: the user's
+agency and role decide what is seen and allowed. A refusal prints `error: FIELD: reason` and
+exits with 2.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, NoReturn
+
+import typer
+from sqlalchemy import Connection
+
+from scamlink.cases import service
+from scamlink.cases.deadlines import DEFAULT_DEADLINES, checked_minutes, deadline_for, system_clock
+from scamlink.cases.model import CaseError, CaseKind, NewCase, Priority, Status
+from scamlink.cases.records import case_json, head_json
+from scamlink.config import load_settings
+from scamlink.sharing.roles import Viewer
+from scamlink.sharing.tlp import Tlp
+from scamlink.store import case_board
+from scamlink.store.agencies import get_agency
+from scamlink.store.cases import agency_deadlines, set_agency_deadline
+from scamlink.store.database import opened_store
+from scamlink.store.markings import resolve_viewer
+from scamlink.store.users import user_by_email
+
+app = typer.Typer(help="Cross-border cases and referrals.", no_args_is_help=True)
+
+AsUser = Annotated[str, typer.Option("--as", help="Act as this user (e-mail)")]
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _viewer(conn: Connection, email: str) -> Viewer:
+    user = user_by_email(conn, email)
+    if user is None or user.disabled:
+        _fail(f"--as: no active user {email!r}")
+    return resolve_viewer(conn, agency=user.agency, role=user.role, user_id=user.id)
+
+
+def _refused(error: CaseError) -> NoReturn:
+    _fail(f"{error.field}: {error.message}" if error.field else error.message)
+
+
+def _print(value: Any) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+@app.command("list")
+def list_cases(
+    as_user: AsUser,
+    status: Annotated[Status | None, typer.Option(help="Only cases in this status")] = None,
+    kind: Annotated[CaseKind | None, typer.Option(help="Only cases of this kind")] = None,
+    priority: Annotated[Priority | None, typer.Option(help="Only this priority")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue cases")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+) -> None:
+    """The cases the user sees, newest first, as a JSON array."""
+    now = system_clock()
+    filters = case_board.Filters(kind=kind, priority=priority, overdue_at=now if overdue else None)
+    with opened_store(load_settings()) as engine, engine.connect() as conn:
+        viewer = _viewer(conn, as_user)
+        found = case_board.list_cases(conn, viewer, filters, status=status, limit=limit)
+    _print([head_json(h, now) for h in found])
+
+
+@app.command("show")
+def show(
+    case_id: Annotated[int, typer.Argument(help="The case's number")], as_user: AsUser
+) -> None:
+    """One case as the user sees it: timeline, links, referrals, notes, tasks."""
+    now = system_clock()
+    with opened_store(load_settings()) as engine, engine.connect() as conn:
+        viewer = _viewer(conn, as_user)
+        try:
+            view = service.view_case(conn, viewer, case_id, now)
+        except CaseError as error:
+            _refused(error)
+    _print(case_json(view, now))
+
+
+@app.command("create")
+def create(
+    as_user: AsUser,
+    kind: Annotated[CaseKind, typer.Option(help="The kind of case")],
+    title: Annotated[str, typer.Option(help="A short title")],
+    summary: Annotated[str, typer.Option(help="What is known")] = "",
+    priority: Annotated[Priority | None, typer.Option(help="Default: the kind's")] = None,
+    tlp: Annotated[str, typer.Option(help="TLP marking")] = "AMBER",
+    nationality: Annotated[str | None, typer.Option(help="Two-letter code")] = None,
+    country: Annotated[str | None, typer.Option(help="Two-letter code")] = None,
+    target: Annotated[str | None, typer.Option(help="What to take down or freeze")] = None,
+) -> None:
+    """Open a case owned by the user's agency; prints it as JSON."""
+    try:
+        marking = Tlp.parse(tlp)
+    except ValueError as error:
+        _fail(f"tlp: {error}")
+    now = system_clock()
+    new = NewCase(
+        kind=kind,
+        title=title,
+        summary=summary,
+        priority=priority,
+        tlp=marking,
+        nationality=nationality,
+        country=country,
+        target=target,
+    )
+    with opened_store(load_settings()) as engine:
+        try:
+            with engine.begin() as conn:
+                viewer = _viewer(conn, as_user)
+                case_id = service.create_case(conn, viewer, new, now)
+                view = service.view_case(conn, viewer, case_id, now)
+        except CaseError as error:
+            _refused(error)
+    _print(case_json(view, now))
+
+
+@app.command("transition")
+def transition(
+    case_id: Annotated[int, typer.Argument(help="The case's number")],
+    status: Annotated[Status, typer.Argument(help="The status to move it to")],
+    as_user: AsUser,
+    reason: Annotated[str, typer.Option(help="Required to decline")] = "",
+) -> None:
+    """Move a case (the workflow decides); prints the case's head."""
+    now = system_clock()
+    with opened_store(load_settings()) as engine:
+        try:
+            with engine.begin() as conn:
+                viewer = _viewer(conn, as_user)
+                moved = service.transition(conn, viewer, case_id, status, now, reason)
+        except CaseError as error:
+            _refused(error)
+    _print(head_json(moved, now))
+
+
+@app.command("deadlines")
+def deadlines(
+    agency: Annotated[str, typer.Option(help="The agency (code)")],
+    priority: Annotated[Priority | None, typer.Option(help="The priority to set")] = None,
+    first_response: Annotated[
+        int | None, typer.Option("--first-response-minutes", help="Minutes to the first response")
+    ] = None,
+    update: Annotated[
+        int | None, typer.Option("--update-minutes", help="Minutes between updates")
+    ] = None,
+) -> None:
+    """An agency's deadlines per priority (JSON); with --priority and both --…-minutes, set
+    that priority's (operators only: the command runs on the server)."""
+    code = agency.upper()
+    with opened_store(load_settings()) as engine, engine.begin() as conn:
+        if get_agency(conn, code) is None:
+            _fail(f"--agency: unknown agency {agency!r}")
+        if priority is not None or first_response is not None or update is not None:
+            if priority is None or first_response is None or update is None:
+                _fail("--priority, --first-response-minutes and --update-minutes go together")
+            try:
+                first = checked_minutes(first_response, "first_response_minutes")
+                every = checked_minutes(update, "update_minutes")
+            except CaseError as error:
+                _refused(error)
+            set_agency_deadline(conn, code, priority, first, every)
+        own = agency_deadlines(conn, code)
+    _print(
+        {
+            p.value: {
+                "first_response_minutes": int(deadline_for(p, own).first_response.total_seconds())
+                // 60,
+                "update_minutes": int(deadline_for(p, own).update.total_seconds()) // 60,
+                "agency_setting": p in own,
+            }
+            for p in DEFAULT_DEADLINES
+        }
+    )

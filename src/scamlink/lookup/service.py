@@ -1,0 +1,372 @@
+"""The answer to "has this been reported?" for one viewer: verdict, canonical key, type, and the
+facts the viewer may see.
+
+Every answer says the verdict with the canonical key and type (or why the value is invalid),
+the verdicts of the related keys (a URL's domain and registered domain, a bare handle on every
+platform), a phone's country and line type, an internationalised domain's two forms. Then:
+- the public gets the PUBLIC standing only (the index's high nibble: TLP:CLEAR reports, verified,
+  received before the embargo's cutoff) and no facts: the store is never asked;
+- a signed-in caller (staff, partners, their API keys) gets the verdict and the facts of the
+  reports and listings the sharing policy lets them see, read from the store
+  (`store.lookup.facts_for`, through `store.visibility` as the campaign pages do). The index's
+  members' standing (any report of any marking: its low nibble) only says which values are
+  worth asking the store about; a value known only from reports the caller may not see (an
+  AMBER report of another agency, say) answers "unknown", as if it were not there.
+A warninglisted value is safe-listed for everyone (`warninglist_hit`, which also covers a
+subdomain of a listed domain).
+
+The verdict of a value is its own, raised by a related key that is worse: a new link on a
+reported domain answers "reported" (`via` names the part: "domain", "registered_domain",
+"platform"). Safe-listed and invalid values keep their own verdict.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from scamlink.indicators import Indicator
+from scamlink.indicators.warninglists import warninglist_hit
+from scamlink.lookup.index import MembershipIndex
+from scamlink.lookup.keys import key_hash
+from scamlink.lookup.live import LiveIndex
+from scamlink.lookup.query import (
+    Detected,
+    DomainForms,
+    InvalidQuery,
+    PhoneFacts,
+    detect,
+)
+from scamlink.lookup.verdict import Standing, Verdict
+from scamlink.sharing.roles import Viewer
+from scamlink.store import lookup as store
+from scamlink.store.lookup import CampaignShare, Facts
+
+MAX_BATCH = 10_000
+_SEVERITY = {Verdict.REPORTED: 3, Verdict.SUSPICIOUS: 2, Verdict.UNKNOWN: 1}
+
+
+@dataclass(frozen=True, slots=True)
+class KeyVerdict:
+    part: str  # "value", or the related part: "domain", "registered_domain", "platform", "host"
+    type: str
+    canonical: str
+    display: str
+    verdict: Verdict
+    warninglist: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SeenFacts:
+    """What the caller may see of the value (signed-in callers; visible reports only)."""
+
+    reports: int
+    verified_reports: int
+    agencies: list[tuple[str, int]]
+    countries: list[tuple[str, int]]
+    scam_types: list[tuple[str, int]]
+    roles: list[tuple[str, int]]
+    first_seen: datetime | None
+    last_seen: datetime | None
+    campaigns: list[CampaignShare]
+    listings: list[str]
+
+
+@dataclass(slots=True)  # not frozen: a batch builds 10,000 (treat as read-only)
+class Answer:
+    query: str
+    type: str | None
+    canonical: str | None
+    display: str | None
+    verdict: Verdict
+    reason: str | None = None  # why the value is invalid
+    via: str | None = None  # the related part that raised the verdict
+    warninglist: str | None = None
+    related: tuple[KeyVerdict, ...] = field(default=())
+    phone: PhoneFacts | None = None
+    domain: DomainForms | None = None
+    facts: SeenFacts | None = None
+    own_verdict: Verdict | None = None  # the value's own, before a related key raised it
+
+
+def _most_first(counter: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _seen(facts: Facts) -> SeenFacts:
+    return SeenFacts(
+        reports=facts.reports,
+        verified_reports=facts.verified,
+        agencies=_most_first(facts.agencies),
+        countries=_most_first(facts.countries),
+        scam_types=_most_first(facts.scam_types),
+        roles=_most_first(facts.roles),
+        first_seen=facts.first_seen,
+        last_seen=facts.last_seen,
+        campaigns=list(facts.campaigns),
+        listings=sorted(facts.listings),
+    )
+
+
+def key_verdict(index: MembershipIndex, indicator: Indicator, viewer: Viewer) -> Verdict:
+    """One canonical key's verdict for this viewer (no facts)."""
+    if warninglist_hit(indicator) is not None:
+        return Verdict.SAFE_LISTED
+    members, public = _BY_CODE[index.code(key_hash(indicator.value)) or 0]
+    return public if viewer.is_public else members
+
+
+def _verdicts(code: int) -> tuple[Verdict, Verdict]:
+    members, public = code & 0x0F, code >> 4
+    known = {int(s): s.verdict for s in Standing}
+    return known.get(members, Verdict.UNKNOWN), known.get(public, Verdict.UNKNOWN)
+
+
+# (members, public) verdicts of every index byte: one list index instead of two enum calls.
+_BY_CODE: tuple[tuple[Verdict, Verdict], ...] = tuple(_verdicts(code) for code in range(256))
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    """One canonical key of a read value, with its answer per verdict made once, when first
+    needed (a batch of 10,000 known values then builds no objects but the answers)."""
+
+    part: str
+    indicator: Indicator
+    hash64: int
+    listed: str | None
+    by_verdict: dict[Verdict, KeyVerdict]
+
+    def answer(self, verdict: Verdict) -> KeyVerdict:
+        found = self.by_verdict.get(verdict)
+        if found is None:
+            i = self.indicator
+            found = KeyVerdict(self.part, i.type.value, i.value, i.display, verdict, self.listed)
+            self.by_verdict[verdict] = found
+        return found
+
+
+def _prepared_key(part: str, indicator: Indicator) -> _Key:
+    return _Key(part, indicator, key_hash(indicator.value), warninglist_hit(indicator), {})
+
+
+@lru_cache(maxsize=1 << 15)  # ≈ 1.4 KB a value with the indicators library's own caches
+def _read(text: str, country: str | None) -> tuple[Detected, tuple[_Key, ...]]:
+    """A value read (`query.detect`) with what answering it needs besides the index, once per
+    (text, country): each key's hash and warninglist. InvalidQuery is raised, never cached."""
+    detected = detect(text, country)
+    parts = [("value", detected.indicator)] if detected.indicator is not None else []
+    parts += [(r.part, r.indicator) for r in detected.related]
+    return detected, tuple(_prepared_key(part, indicator) for part, indicator in parts)
+
+
+def _key(index: MembershipIndex, key: _Key, public: bool) -> KeyVerdict:
+    if key.listed is not None:
+        return key.answer(Verdict.SAFE_LISTED)
+    members, public_verdict = _BY_CODE[index.code(key.hash64) or 0]
+    return key.answer(public_verdict if public else members)
+
+
+def _answer(index: MembershipIndex, text: str, country: str | None, viewer: Viewer) -> Answer:
+    detected, keys = _read(text, country)
+    if detected.indicator is None:
+        return Answer(
+            detected.query,
+            detected.type.value if detected.type is not None else None,
+            None,
+            None,
+            Verdict.INVALID,
+            reason=detected.reason,
+        )
+    public = viewer.is_public
+    main = _key(index, keys[0], public)
+    related = tuple(_key(index, key, public) for key in keys[1:])
+    verdict, via = _raised(main.verdict, related)
+    return Answer(
+        detected.query,
+        main.type,
+        main.canonical,
+        main.display,
+        verdict,
+        None,
+        via,
+        main.warninglist,
+        related,
+        detected.phone,
+        detected.domain,
+        own_verdict=main.verdict,
+    )
+
+
+def _raised(own: Verdict, related: Sequence[KeyVerdict]) -> tuple[Verdict, str | None]:
+    """A value's verdict raised by a worse related key (a new link on a reported domain)."""
+    verdict, via = own, None
+    if verdict in _SEVERITY:
+        for other in related:
+            if _SEVERITY.get(other.verdict, 0) > _SEVERITY[verdict]:
+                verdict, via = other.verdict, other.part
+    return verdict, via
+
+
+def _invalid(text: str, problem: InvalidQuery) -> Answer:
+    shown = text if len(text) <= 200 else text[:200] + "…"
+    return Answer(shown, None, None, None, Verdict.INVALID, reason=str(problem))
+
+
+class LookupService:
+    """Answers over one store's live index (the web app and the CLI each hold one)."""
+
+    def __init__(self, engine: Engine, live: LiveIndex) -> None:
+        self.engine = engine
+        self.live = live
+
+    def lookup(self, text: str, viewer: Viewer, country: str | None = None) -> Answer:
+        """One value; InvalidQuery for text that cannot be a value (shells answer 4xx)."""
+        answer = _answer(self.live.ready(), text, country.upper() if country else None, viewer)
+        return self._with_facts([answer], viewer)[0]
+
+    def lookup_many(
+        self, texts: Sequence[str], viewer: Viewer, country: str | None = None
+    ) -> list[Answer]:
+        """Up to `MAX_BATCH` values, answered in order; a value that cannot be read answers
+        `invalid` with the reason. The index answers every value; the store is asked once
+        (per 500 values), for the facts of the values the index knows — never for the
+        unknown ones, never for the public."""
+        if len(texts) > MAX_BATCH:
+            raise ValueError(f"at most {MAX_BATCH} values in one batch, not {len(texts)}")
+        index = self.live.ready()
+        answers: list[Answer] = []
+        country = country.upper() if country else None
+        for text in texts:
+            try:
+                answers.append(_answer(index, text, country, viewer))
+            except InvalidQuery as problem:
+                answers.append(_invalid(text, problem))
+        return self._with_facts(answers, viewer)
+
+    def _with_facts(self, answers: list[Answer], viewer: Viewer) -> list[Answer]:
+        if viewer.is_public:
+            return answers
+        wanted = {
+            (key.type, key.canonical)
+            for a in answers
+            for key in _keys_of(a)
+            if key.verdict in _ASK_STORE
+        }
+        if not wanted:
+            return answers
+        with self.engine.connect() as conn:
+            facts = _facts(conn, viewer, sorted(wanted))
+        return [_as_seen(a, facts) for a in answers]
+
+
+# Verdicts worth the store's facts: a known value's (reported/suspicious for members of any
+# marking), and a safe-listed one's (officers still see who reported it).
+_ASK_STORE = frozenset({Verdict.REPORTED, Verdict.SUSPICIOUS, Verdict.SAFE_LISTED})
+
+
+def _keys_of(answer: Answer) -> list[KeyVerdict]:
+    if answer.type is None or answer.canonical is None or answer.own_verdict is None:
+        return []
+    own = KeyVerdict(
+        "value", answer.type, answer.canonical, answer.display or "", answer.own_verdict
+    )
+    return [own, *answer.related]
+
+
+def _seen_verdict(verdict: Verdict, facts: SeenFacts | None) -> Verdict:
+    """The verdict the caller's visible reports and listings give (safe-listed and invalid
+    stay as they are)."""
+    if verdict not in (Verdict.REPORTED, Verdict.SUSPICIOUS):
+        return verdict
+    if facts is None:
+        return Verdict.UNKNOWN
+    if facts.verified_reports or facts.listings:
+        return Verdict.REPORTED
+    return Verdict.SUSPICIOUS if facts.reports else Verdict.UNKNOWN
+
+
+def _as_seen(answer: Answer, facts: dict[tuple[str, str], SeenFacts]) -> Answer:
+    if answer.own_verdict is None or answer.type is None or answer.canonical is None:
+        return answer
+    own_facts = facts.get((answer.type, answer.canonical))
+    related = tuple(
+        replace(k, verdict=_seen_verdict(k.verdict, facts.get((k.type, k.canonical))))
+        for k in answer.related
+    )
+    verdict, via = _raised(_seen_verdict(answer.own_verdict, own_facts), related)
+    return replace(answer, verdict=verdict, via=via, related=related, facts=own_facts)
+
+
+def _facts(
+    conn: Connection, viewer: Viewer, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], SeenFacts]:
+    ids = store.indicator_ids(conn, keys)
+    found = store.facts_for(conn, viewer, ids.values())
+    return {key: _seen(found[i]) for key, i in ids.items() if i in found}
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """One answer as JSON (the API's body, the CLI's `--json`); times in UTC."""
+    body: dict[str, Any] = {
+        "query": answer.query,
+        "type": answer.type,
+        "canonical": answer.canonical,
+        "display": answer.display,
+        "verdict": answer.verdict.value,
+    }
+    if answer.reason is not None:
+        body["reason"] = answer.reason
+    if answer.via is not None:
+        body["verdict_from"] = answer.via
+    if answer.warninglist is not None:
+        body["warninglist"] = answer.warninglist
+    if answer.related:
+        body["related"] = [
+            {
+                "part": k.part,
+                "type": k.type,
+                "canonical": k.canonical,
+                "display": k.display,
+                "verdict": k.verdict.value,
+            }
+            for k in answer.related
+        ]
+    if answer.phone is not None:
+        body["phone"] = {"country": answer.phone.country, "line_type": answer.phone.line_type}
+    if answer.domain is not None:
+        body["domain"] = {
+            "unicode": answer.domain.unicode,
+            "a_label": answer.domain.a_label,
+            "mixed_scripts": answer.domain.mixed_scripts,
+            "scripts": list(answer.domain.scripts),
+        }
+    facts = answer.facts
+    if facts is not None:
+        body["facts"] = {
+            "reports": facts.reports,
+            "verified_reports": facts.verified_reports,
+            "agencies": dict(facts.agencies),
+            "countries": dict(facts.countries),
+            "scam_types": dict(facts.scam_types),
+            "roles": dict(facts.roles),
+            "first_seen": _utc(facts.first_seen) if facts.first_seen else None,
+            "last_seen": _utc(facts.last_seen) if facts.last_seen else None,
+            "campaigns": [
+                {"id": c.id, "reports": c.reports, "size": c.size} for c in facts.campaigns
+            ],
+            "listings": facts.listings,
+        }
+    return body
+
+
+def _utc(when: datetime) -> str:
+    """ISO 8601 in UTC (SQLite hands back naive times, which are UTC)."""
+    aware = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    return aware.isoformat()

@@ -1,0 +1,95 @@
+"""The blocklist's queries: values of one type that a viewer may see reported.
+
+A value is on a viewer's blocklist when a report the viewer may see (the sharing policy as SQL,
+`store/visibility.py`) and that counts as verified (`store.lookup.verified`) names it, or a
+listing the viewer may see names it (`indicator_listings`, same marking rules). A watermark (the
+newest report and listing ids) versions the answer; a delta reads only rows above the client's
+watermark: the sightings' primary key starts with the report id and listings are read by their
+id, so a delta is a range scan, never a full one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, false, func, select, tuple_
+
+from scamlink.sharing.policy import may_see
+from scamlink.sharing.roles import Viewer
+from scamlink.sharing.tlp import Tlp
+from scamlink.store.lookup import verified
+from scamlink.store.schema import indicator_listings, indicators, reports, sightings
+from scamlink.store.visibility import visible_reports
+
+i = indicators
+s = sightings
+r = reports
+lst = indicator_listings
+
+
+@dataclass(frozen=True, slots=True)
+class Watermark:
+    report: int = 0
+    listing: int = 0
+
+
+def watermark(conn: Connection) -> Watermark:
+    """The newest report and listing ids now."""
+    report = conn.scalar(select(func.max(r.c.id)))
+    listing = conn.scalar(select(func.max(lst.c.id)))
+    return Watermark(int(report or 0), int(listing or 0))
+
+
+def _visible_listing_pairs(conn: Connection, viewer: Viewer) -> list[tuple[str, str]]:
+    """The (agency, marking) pairs of listings the viewer may see (a handful: the policy is
+    applied per pair in Python, the same `may_see` every other listing read uses)."""
+    pairs = conn.execute(select(lst.c.agency, lst.c.tlp).distinct()).all()
+    return [
+        (str(agency), str(tlp))
+        for agency, tlp in pairs
+        if _known_tlp(str(tlp)) is not None and may_see(viewer, str(agency), Tlp(str(tlp)))
+    ]
+
+
+def _known_tlp(text: str) -> Tlp | None:
+    try:
+        return Tlp(text)
+    except ValueError:
+        return None
+
+
+def blocklisted(
+    conn: Connection,
+    viewer: Viewer,
+    kind: str,
+    upto: Watermark,
+    since: Watermark | None = None,
+) -> Iterator[str]:
+    """The values of type `kind` on the viewer's blocklist at `upto` (only those named by rows
+    above `since`, when given), streamed; a value may come more than once."""
+    by_reports = (
+        select(i.c.value)
+        .select_from(s.join(r, r.c.id == s.c.report_id).join(i, i.c.id == s.c.indicator_id))
+        .where(
+            i.c.type == kind,
+            r.c.id <= upto.report,
+            verified(),
+            visible_reports(viewer),
+        )
+    )
+    if since is not None:
+        by_reports = by_reports.where(s.c.report_id > since.report)
+    pairs = _visible_listing_pairs(conn, viewer)
+    listed = tuple_(lst.c.agency, lst.c.tlp).in_(pairs) if pairs else false()
+    by_listings = (
+        select(i.c.value)
+        .select_from(lst.join(i, i.c.id == lst.c.indicator_id))
+        .where(i.c.type == kind, lst.c.id <= upto.listing, listed)
+    )
+    if since is not None:
+        by_listings = by_listings.where(lst.c.id > since.listing)
+    streaming = conn.execution_options(stream_results=True, yield_per=20_000)
+    for query in (by_reports.distinct(), by_listings.distinct()):
+        for (value,) in streaming.execute(query):
+            yield str(value)

@@ -1,0 +1,96 @@
+"""`GET /api/v1/blocklist?type=phone[&since=VERSION][&format=text]`: the blocklist download.
+
+For signed-in members and partners (an API key needs the `lookup` scope: a filter is a lookup
+done in advance): every value of one type the caller may see reported, as a versioned snapshot
+or as the delta since a version of an earlier answer (lookup/blocklist.py). Each download is an
+export of shared data and is written to the audit log (type, full or delta, count).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
+
+from scamlink.lookup.blocklist import BadBlocklistRequest, blocklist, parse_type
+from scamlink.sharing.api_keys import Scope
+from scamlink.sharing.audit import actor_of, record
+from scamlink.sharing.roles import Viewer
+from scamlink.web.api import API_V1, ErrorBody
+from scamlink.web.ratelimit import rate_limit
+from scamlink.web.scopes import require_scope
+from scamlink.web.state import web_state
+
+router = APIRouter(tags=["lookup"])
+
+LookupViewer = Annotated[Viewer, Depends(require_scope(Scope.LOOKUP))]
+
+
+@router.get(
+    f"{API_V1}/blocklist",
+    name="api_blocklist",
+    responses={
+        200: {
+            "description": "The snapshot or delta (JSON; `format=text`: one value a line, with "
+            "the version and checksum in the X-Blocklist-Version and X-Blocklist-Checksum "
+            "headers)",
+            "content": {
+                "application/json": {
+                    "example": {
+                        "type": "phone",
+                        "version": "1764374400.1234.56",
+                        "since": None,
+                        "full": True,
+                        "count": 1,
+                        "checksum": "sha256:…",
+                        "values": ["+821012345678"],
+                    }
+                },
+                "text/plain": {},
+            },
+        },
+        400: {"model": ErrorBody, "description": "Unknown type, malformed version or format"},
+        401: {"model": ErrorBody, "description": "Not signed in"},
+        403: {"model": ErrorBody, "description": "The API key lacks the lookup scope"},
+        429: {"model": ErrorBody, "description": "Too many requests (see Retry-After)"},
+    },
+    dependencies=[Depends(rate_limit("lookup"))],
+)
+def get_blocklist(
+    request: Request,
+    viewer: LookupViewer,
+    type: str = "",
+    since: str = "",
+    format: str = "json",
+) -> Response:
+    """Every value of `type` the caller may see reported (verified reports and listings;
+    warninglisted values left out), sorted; `since` = the `version` of an earlier answer gives
+    only what was added after it (`full: false`), unless it is older than 7 days."""
+    if format not in ("json", "text"):
+        raise HTTPException(status_code=400, detail="format: json or text")
+    if not type:
+        raise HTTPException(status_code=400, detail="type: required, e.g. type=phone")
+    try:
+        kind = parse_type(type)
+        with web_state(request).engine.begin() as conn:
+            answer = blocklist(conn, viewer, kind, since or None)
+            record(
+                conn,
+                actor_of(viewer),
+                "blocklist.export",
+                f"blocklist:{kind.value}",
+                {
+                    "full": answer.full,
+                    "count": len(answer.values),
+                    "since": answer.since,
+                    "version": answer.version,
+                },
+                subject_agency=viewer.agency,
+            )
+    except BadBlocklistRequest as problem:
+        raise HTTPException(status_code=400, detail=str(problem)) from None
+    headers = {"X-Blocklist-Version": answer.version, "X-Blocklist-Checksum": answer.checksum}
+    if format == "text":
+        return Response(answer.as_text(), media_type="text/plain; charset=utf-8", headers=headers)
+    return JSONResponse(answer.as_json(), headers=headers)

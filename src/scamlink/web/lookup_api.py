@@ -1,0 +1,237 @@
+"""`GET /api/v1/lookup` and `POST /api/v1/lookup/batch`: "has this been reported?".
+
+The single lookup is open to everyone: the public gets the public standing (no facts), signed-in
+sessions and API keys with the `lookup` scope the verdict and facts of what their role and the
+markings let them see (`lookup/service.py`). The batch (up to 10,000 values) is for partner systems
+and staff. Bad input is a 4xx with a message: empty, longer than 2,048 characters, control
+characters, a country that is not two letters (400); a body that is not JSON (422); more than
+10,000 values (413).
+
+The application holds one `LookupService` (`app.state.lookup`); its index is loaded when the
+app starts (or on first use) and kept current by a refresher thread (`lookup/live.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+from starlette.types import ASGIApp
+
+from scamlink.config import Settings
+from scamlink.lookup.index import MembershipIndex
+from scamlink.lookup.live import INDEX_FOLDER, LiveIndex
+from scamlink.lookup.query import InvalidQuery
+from scamlink.lookup.service import MAX_BATCH, LookupService, answer_json
+from scamlink.sharing.api_keys import Scope
+from scamlink.sharing.roles import PUBLIC, Viewer
+from scamlink.web.api import API_V1
+from scamlink.web.auth import current_viewer, signed_in_viewer
+from scamlink.web.bearer import bearer_token, key_scopes
+from scamlink.web.i18n import N_
+from scamlink.web.ratelimit import log_lookup, log_lookups, rate_limit
+from scamlink.web.sessions import session_user
+from scamlink.web.state import SESSION_TOKEN
+
+router = APIRouter(tags=["lookup"])
+MAX_BATCH_BYTES = 8 * 1024 * 1024
+_COUNTRY_RE = re.compile(r"[A-Za-z]{2}")
+SCOPE_MISSING = N_("The API key does not allow lookups.")
+BAD_COUNTRY = N_("country is a two-letter ISO 3166 code, e.g. KR, TH or PH.")
+
+
+def lookup_service_for(settings: Settings, engine: Engine) -> LookupService:
+    live = LiveIndex(
+        engine,
+        settings.data_dir / INDEX_FOLDER,
+        embargo=timedelta(hours=settings.lookup_embargo_hours),
+        rebuild_every=timedelta(minutes=settings.lookup_rebuild_minutes),
+    )
+    return LookupService(engine, live)
+
+
+def lookup_service(request: Request) -> LookupService:
+    service: LookupService = request.app.state.lookup
+    return service
+
+
+def lookup_index(request: Request) -> MembershipIndex:
+    """The current membership index of the app (loaded on first use)."""
+    return lookup_service(request).live.ready()
+
+
+def with_lookup_index(
+    inner: Callable[[ASGIApp], AbstractAsyncContextManager[None]],
+) -> Callable[[ASGIApp], AbstractAsyncContextManager[None]]:
+    """The application's lifespan around `inner`: the index is loaded before the first request
+    and its refresher thread runs until shutdown."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
+        service: LookupService = app.state.lookup  # type: ignore[attr-defined]
+        await asyncio.to_thread(service.live.load)
+        service.live.start()
+        try:
+            async with inner(app):
+                yield
+        finally:
+            await asyncio.to_thread(service.live.stop)
+
+    return lifespan
+
+
+def _lookup_scope(request: Request) -> None:
+    scopes = key_scopes(request)
+    if scopes is not None and Scope.LOOKUP not in scopes:
+        raise HTTPException(status_code=403, detail=SCOPE_MISSING)
+
+
+def _resolved_viewer(request: Request) -> Viewer:
+    viewer = current_viewer(request, session_user(request))
+    _lookup_scope(request)
+    return viewer
+
+
+async def lookup_viewer(request: Request) -> Viewer:
+    """Anyone; an API key needs the `lookup` scope. A request without a session and without a
+    key is the public's, known without I/O: answered with no hop to a worker thread (the
+    public's lookups are most of the load); others are resolved from the store in one."""
+    if bearer_token(request) is None and not isinstance(request.session.get(SESSION_TOKEN), str):
+        return PUBLIC
+    return await run_in_threadpool(_resolved_viewer, request)
+
+
+def batch_viewer(request: Request, viewer: Annotated[Viewer, Depends(signed_in_viewer)]) -> Viewer:
+    """Signed-in sessions and API keys with the `lookup` scope."""
+    _lookup_scope(request)
+    return viewer
+
+
+def country_code(country: str) -> str | None:
+    if not country:
+        return None
+    if not _COUNTRY_RE.fullmatch(country):
+        raise HTTPException(status_code=400, detail=BAD_COUNTRY)
+    return country.upper()
+
+
+@router.get(
+    f"{API_V1}/lookup",
+    name="api_lookup",
+    responses={400: {"description": "Not a value that can be looked up"}},
+    dependencies=[Depends(rate_limit("lookup"))],
+)
+async def lookup(
+    request: Request,
+    viewer: Annotated[Viewer, Depends(lookup_viewer)],
+    q: str = "",
+    country: str = "",
+) -> JSONResponse:
+    """The verdict on one pasted value (phone, link, e-mail, wallet, bank account, handle):
+    `reported`, `suspicious`, `unknown`, `safe-listed` or `invalid`, with its canonical key
+    and type; the facts the caller may see when signed in (the public: none)."""
+    service = lookup_service(request)
+    code = country_code(country)
+    try:
+        if viewer.is_public:
+            # The index alone answers (microseconds, no I/O): no hop to a worker thread.
+            answer = service.lookup(q, viewer, code)
+        else:  # the facts come from the store
+            answer = await run_in_threadpool(service.lookup, q, viewer, code)
+    except InvalidQuery as problem:
+        raise HTTPException(status_code=400, detail=str(problem)) from None
+    log_lookup(request, "api", answer.canonical, answer.verdict.value)  # the hash prefix only
+    body = answer_json(answer)
+    body["seen_as"] = "public" if viewer.is_public else "member"
+    return JSONResponse(body)
+
+
+def _values(payload: object) -> tuple[list[Any], str]:
+    if isinstance(payload, list):
+        return payload, ""
+    if isinstance(payload, dict) and isinstance(payload.get("values"), list):
+        country = payload.get("country") or ""
+        if not isinstance(country, str):
+            raise HTTPException(status_code=400, detail=BAD_COUNTRY)
+        return payload["values"], country
+    raise HTTPException(
+        status_code=422,
+        detail='send {"values": ["…", …], "country": "KR"} or a JSON array of strings',
+    )
+
+
+async def _json_payload(request: Request) -> object:
+    content_type = request.headers.get("content-type", "application/json")
+    if content_type.split(";", 1)[0].strip().lower() != "application/json":
+        # A form body may have been read already (for its CSRF token): say what is expected.
+        raise HTTPException(
+            status_code=422,
+            detail=f"expected a JSON body (Content-Type: application/json), got {content_type!r}",
+        )
+    too_large = f"the body is larger than {MAX_BATCH_BYTES:,} bytes; split the batch"
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_BATCH_BYTES:
+        raise HTTPException(status_code=413, detail=too_large)
+    body = await request.body()
+    if len(body) > MAX_BATCH_BYTES:
+        raise HTTPException(status_code=413, detail=too_large)
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError as e:
+        raise HTTPException(
+            status_code=422,
+            detail=f"the body is not JSON (line {e.lineno}, column {e.colno}: {e.msg})",
+        ) from None
+    except UnicodeDecodeError:
+        raise HTTPException(status_code=422, detail="the body is not UTF-8 text") from None
+
+
+@router.post(
+    f"{API_V1}/lookup/batch",
+    name="api_lookup_batch",
+    responses={
+        401: {"description": "Not signed in"},
+        413: {"description": "More than 10,000 values"},
+        422: {"description": "Not a JSON list of values"},
+    },
+    dependencies=[Depends(rate_limit("lookup"))],
+)
+async def lookup_batch(
+    request: Request, viewer: Annotated[Viewer, Depends(batch_viewer)]
+) -> JSONResponse:
+    """Up to 10,000 values in one call (`{"values": [...], "country": "KR"}`), answered in
+    order; a value that cannot be read answers `invalid` with the reason."""
+    payload = await _json_payload(request)
+    values, country = _values(payload)
+    if len(values) > MAX_BATCH:
+        raise HTTPException(
+            status_code=413,
+            detail=f"{len(values):,} values: a batch holds at most {MAX_BATCH:,}; split it",
+        )
+    for position, value in enumerate(values):
+        if not isinstance(value, str):
+            raise HTTPException(
+                status_code=422,
+                detail=f"value {position + 1} is {type(value).__name__}, not a string",
+            )
+    code = country_code(country)
+    service = lookup_service(request)
+    answers = await run_in_threadpool(service.lookup_many, values, viewer, code)
+    log_lookups(request, "batch", ((a.canonical, a.verdict.value) for a in answers))
+    return JSONResponse(
+        {
+            "count": len(answers),
+            "seen_as": "member",
+            "answers": [answer_json(a) for a in answers],
+        }
+    )

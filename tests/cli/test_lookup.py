@@ -1,0 +1,53 @@
+"""`scamlink lookup`: one answer per value, as the public or as an agency's staff."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import Engine
+
+from scamlink.sharing.tlp import Tlp
+from tests.cli.conftest import Invoke
+from tests.lookup.support import add, phone
+
+A, B = "+821011112222", "+821033334444"
+
+
+def test_json_gives_one_object_per_value(invoke: Invoke, engine: Engine) -> None:
+    add(engine, "clear", (phone(A),))
+    result = invoke(
+        "lookup", "--json", "--country", "KR", "010-1111-2222", "t.me/usdt_vip", "0xnothing"
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [(x["query"], x["type"], x["canonical"], x["verdict"]) for x in lines] == [
+        ("010-1111-2222", "phone", A, "reported"),
+        ("t.me/usdt_vip", "telegram", "telegram:usdt_vip", "unknown"),
+        ("0xnothing", None, None, "invalid"),
+    ]
+    assert "facts" not in lines[0]  # without --agency: the public's answer
+
+
+def test_an_agency_sees_its_counts(invoke: Invoke, engine: Engine) -> None:
+    add(engine, "amber", (phone(B),), tlp=Tlp.AMBER, agency="KNPA")
+    own = json.loads(invoke("lookup", "--json", "--agency", "knpa", B).output)
+    assert own["verdict"] == "reported"
+    assert own["facts"]["reports"] == 1
+    other = json.loads(invoke("lookup", "--json", "--agency", "RTP", B).output)
+    assert other["verdict"] == "unknown"
+    assert "facts" not in other
+    public = json.loads(invoke("lookup", "--json", B).output)
+    assert public["verdict"] == "unknown"
+
+
+def test_the_table_and_clear_errors(invoke: Invoke) -> None:
+    table = invoke("lookup", "+66 81 234 5678")
+    assert table.exit_code == 0
+    assert "+66812345678" in table.output
+    assert "unknown" in table.output
+    bad = invoke("lookup", "--agency", "NOPE", "x")
+    assert bad.exit_code == 2
+    assert "unknown agency NOPE" in bad.output
+    country = invoke("lookup", "--country", "Korea", "x")
+    assert country.exit_code == 2
+    assert "two-letter" in country.output

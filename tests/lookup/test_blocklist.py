@@ -1,0 +1,129 @@
+"""The blocklist: what each viewer may see reported, snapshot and deltas, checksum."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine
+
+from scamlink.indicators import Indicator, IndicatorType
+from scamlink.lookup.blocklist import (
+    MAX_DELTA_AGE,
+    BadBlocklistRequest,
+    blocklist,
+    parse_type,
+    parse_version,
+)
+from scamlink.reports.model import ReportSource, ReviewStatus
+from scamlink.sharing.roles import PUBLIC, Role, Viewer
+from scamlink.sharing.tlp import Tlp
+from scamlink.store.listings import ListingBatch, store_listings
+from scamlink.store.reports import store_reports
+from tests.factories import make_report
+
+P = IndicatorType.PHONE
+KNPA = Viewer("KNPA", Role.ANALYST, 1)
+RTP = Viewer("RTP", Role.ANALYST, 2)
+PARTNER = Viewer("KNPA", Role.PARTNER, 3)
+HOTLINE = "+8215889999"  # KB Kookmin's hotline: warninglisted
+
+
+def _world(engine: Engine) -> None:
+    reports = [
+        make_report("clear", tlp=Tlp.CLEAR, phones=("+821011110001", HOTLINE)),
+        make_report("green", tlp=Tlp.GREEN, phones=("+821011110002",)),
+        make_report("amber", tlp=Tlp.AMBER, phones=("+821011110003",)),
+        make_report("red", tlp=Tlp.RED, phones=("+821011110004",)),
+        # A public report nobody verified yet: suspicious, not blocked.
+        dataclasses.replace(
+            make_report("public", tlp=Tlp.CLEAR, phones=("+821011110005",)),
+            source=ReportSource.PUBLIC,
+        ),
+        dataclasses.replace(
+            make_report("rejected", tlp=Tlp.CLEAR, phones=("+821011110006",)),
+            review_status=ReviewStatus.REJECTED,
+        ),
+    ]
+    with engine.begin() as conn:
+        store_reports(conn, reports)
+        store_listings(
+            conn,
+            [Indicator(P, "+66811110007", "+66811110007")],
+            ListingBatch("KB", "RTP", "AMBER+STRICT", datetime.now(UTC)),
+        )
+
+
+@pytest.mark.parametrize(
+    ("viewer", "expected"),
+    [
+        (KNPA, {"+821011110001", "+821011110002", "+821011110003"}),
+        (RTP, {"+821011110001", "+821011110002", "+66811110007"}),
+        (PARTNER, {"+821011110001"}),
+    ],
+)
+def test_each_viewer_gets_what_it_may_see(
+    engine: Engine, viewer: Viewer, expected: set[str]
+) -> None:
+    _world(engine)
+    with engine.connect() as conn:
+        answer = blocklist(conn, viewer, P)
+    assert set(answer.values) == expected
+    assert list(answer.values) == sorted(answer.values)
+    assert HOTLINE not in answer.values
+    assert answer.full
+    assert answer.since is None
+    body = "".join(v + "\n" for v in answer.values).encode()
+    assert answer.checksum == "sha256:" + hashlib.sha256(body).hexdigest()
+    assert answer.as_text().encode() == body
+
+
+def test_delta_since_a_version(engine: Engine) -> None:
+    _world(engine)
+    with engine.connect() as conn:
+        first = blocklist(conn, KNPA, P)
+        nothing = blocklist(conn, KNPA, P, first.version)
+    assert not nothing.full
+    assert nothing.values == ()
+    with engine.begin() as conn:
+        store_reports(conn, [make_report("new", tlp=Tlp.GREEN, phones=("+821099990000",))])
+        store_listings(
+            conn,
+            [Indicator(P, "+66899990000", "+66899990000")],
+            ListingBatch("Telco", "RTP", "GREEN", datetime.now(UTC)),
+        )
+    with engine.connect() as conn:
+        delta = blocklist(conn, KNPA, P, first.version)
+        again = blocklist(conn, KNPA, P, delta.version)
+        full = blocklist(conn, KNPA, P)
+    assert not delta.full
+    assert delta.values == ("+66899990000", "+821099990000")
+    assert again.values == ()
+    assert set(full.values) == set(first.values) | set(delta.values)
+
+
+def test_an_old_version_gets_a_full_snapshot(engine: Engine) -> None:
+    _world(engine)
+    with engine.connect() as conn:
+        first = blocklist(conn, KNPA, P, now=1_000_000)
+        later = blocklist(conn, KNPA, P, first.version, now=1_000_000 + MAX_DELTA_AGE + 1)
+    assert later.full
+    assert later.values == first.values
+
+
+def test_bad_requests(engine: Engine) -> None:
+    with pytest.raises(BadBlocklistRequest, match="type: 'fax'"):
+        parse_type("fax")
+    for bad in ("", "abc", "1.2", "1.2.3.4", "x" * 100):
+        with pytest.raises(BadBlocklistRequest, match="since:"):
+            parse_version(bad)
+    with engine.connect() as conn, pytest.raises(BadBlocklistRequest, match="newer"):
+        blocklist(conn, KNPA, P, "1.999.999")
+
+
+def test_the_public_sees_clear_only(engine: Engine) -> None:
+    _world(engine)
+    with engine.connect() as conn:
+        assert blocklist(conn, PUBLIC, P).values == ("+821011110001",)

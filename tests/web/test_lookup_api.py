@@ -1,0 +1,174 @@
+"""`GET /api/v1/lookup` and `POST /api/v1/lookup/batch`: answers per caller, bad input as 4xx."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from scamlink.sharing.roles import Role
+from scamlink.sharing.tlp import Tlp
+from tests.lookup.support import add, phone, url_keys
+from tests.web.support import add_key, add_user, bearer, client_for, csrf_from, sign_in
+
+A, B = "+821011112222", "+821033334444"
+
+
+def test_the_public_gets_the_verdict_and_nothing_more(app: FastAPI, engine: Engine) -> None:
+    add(engine, "clear", (phone(A),))
+    add(engine, "amber", (phone(B),), tlp=Tlp.AMBER)
+    client = client_for(app)
+    body = client.get("/api/v1/lookup", params={"q": "010-1111-2222", "country": "kr"}).json()
+    assert body["verdict"] == "reported"
+    assert body["canonical"] == A
+    assert body["type"] == "phone"
+    assert body["seen_as"] == "public"
+    assert body["phone"] == {"country": "KR", "line_type": "mobile"}
+    assert "facts" not in body
+    amber = client.get("/api/v1/lookup", params={"q": B}).json()
+    assert amber["verdict"] == "unknown"
+    assert "facts" not in amber
+
+
+def test_signed_in_staff_get_the_facts_their_markings_allow(app: FastAPI, engine: Engine) -> None:
+    add(engine, "amber", (phone(B),), tlp=Tlp.AMBER, agency="KNPA")
+    for email, agency, sees in (
+        ("analyst@knpa.test", "KNPA", True),
+        ("analyst@rtp.test", "RTP", False),
+    ):
+        add_user(engine, email, agency, Role.ANALYST)
+        client = client_for(app)
+        sign_in(client, email)
+        body = client.get("/api/v1/lookup", params={"q": B}).json()
+        assert body["verdict"] == ("reported" if sees else "unknown")
+        assert body["seen_as"] == "member"
+        if sees:
+            assert body["facts"]["reports"] == 1
+            assert body["facts"]["agencies"] == {"KNPA": 1}
+            assert body["facts"]["scam_types"] == {"impersonation_authority": 1}
+        else:
+            assert "facts" not in body, body
+
+
+def test_api_keys_need_the_lookup_scope(app: FastAPI, engine: Engine) -> None:
+    add(engine, "clear", (phone(A),))
+    add_user(engine, "partner@bank.test", "KNPA", Role.PARTNER)
+    client = client_for(app)
+    allowed = client.get(
+        "/api/v1/lookup",
+        params={"q": A},
+        headers=bearer(add_key(engine, "partner@bank.test", "lookup")),
+    )
+    assert allowed.status_code == 200
+    assert allowed.json()["facts"]["reports"] == 1
+    refused = client.get(
+        "/api/v1/lookup",
+        params={"q": A},
+        headers=bearer(add_key(engine, "partner@bank.test", "read")),
+    )
+    assert refused.status_code == 403
+    assert "lookups" in refused.json()["error"]["message"]
+
+
+def test_bad_input_is_a_clear_4xx(app: FastAPI) -> None:
+    client = client_for(app)
+    for params, status, words in (
+        ({"q": ""}, 400, "empty"),
+        ({"q": "x" * 10240}, 400, "at most 2048"),
+        ({"q": "010\x001234"}, 400, "U+0000"),
+        ({"q": "010 1234 5678", "country": "Korea"}, 400, "two-letter"),
+    ):
+        response = client.get("/api/v1/lookup", params=params)
+        assert response.status_code == status, (params, response.text)
+        assert words in response.json()["error"]["message"]
+    invalid = client.get(
+        "/api/v1/lookup", params={"q": "0x52908400098527886E0F7030069857D2E4169Ee7"}
+    )
+    assert invalid.status_code == 200
+    assert invalid.json()["verdict"] == "invalid"
+    assert "checksum" in invalid.json()["reason"]
+
+
+def test_homoglyph_domains_show_both_forms(app: FastAPI) -> None:
+    body = client_for(app).get("/api/v1/lookup", params={"q": "http://аpple.com/login"}).json()
+    assert body["domain"]["unicode"] == "аpple.com"
+    assert body["domain"]["a_label"] == "xn--pple-43d.com"
+    assert body["domain"]["mixed_scripts"] is True
+    assert [r["part"] for r in body["related"]] == ["domain"]
+
+
+def test_a_url_answers_for_its_domain_too(app: FastAPI, engine: Engine) -> None:
+    add(engine, "phish", url_keys("https://login.kbstar-secure.com/a"))
+    body = client_for(app).get("/api/v1/lookup", params={"q": "kbstar-secure.com/b"}).json()
+    assert body["verdict"] == "reported"
+    assert body["verdict_from"] == "domain"
+
+
+def test_a_new_report_is_visible_at_once(app: FastAPI, engine: Engine) -> None:
+    client = client_for(app)
+    assert client.get("/api/v1/lookup", params={"q": A}).json()["verdict"] == "unknown"
+    add(engine, "new", (phone(A),), tlp=Tlp.GREEN)
+    time.sleep(0.25)  # the index refreshes at most every 0.2 s
+    add_user(engine, "analyst@knpa.test", "KNPA", Role.ANALYST)
+    sign_in(client, "analyst@knpa.test")
+    assert client.get("/api/v1/lookup", params={"q": A}).json()["verdict"] == "reported"
+
+
+def test_the_batch_answers_ten_thousand_values_in_order(app: FastAPI, engine: Engine) -> None:
+    add(engine, "clear", (phone(A),))
+    add_user(engine, "partner@bank.test", "KNPA", Role.PARTNER)
+    headers = bearer(add_key(engine, "partner@bank.test", "lookup"))
+    values = [f"+6681{n:07d}" for n in range(9_998)] + ["010-1111-2222", ""]
+    response = client_for(app).post(
+        "/api/v1/lookup/batch", json={"values": values, "country": "KR"}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    answers = response.json()["answers"]
+    assert len(answers) == 10_000
+    assert answers[-2]["verdict"] == "reported"
+    assert answers[-2]["facts"]["reports"] == 1
+    assert answers[-1]["verdict"] == "invalid"
+    assert "empty" in answers[-1]["reason"]
+    assert answers[0]["query"] == "+66810000000"
+
+
+def test_the_batch_refuses_what_it_cannot_read(app: FastAPI, engine: Engine) -> None:
+    add_user(engine, "partner@bank.test", "KNPA", Role.PARTNER)
+    headers = bearer(add_key(engine, "partner@bank.test", "lookup"))
+    client = client_for(app)
+    too_many = client.post("/api/v1/lookup/batch", json=["+66812345678"] * 10_001, headers=headers)
+    assert too_many.status_code == 413
+    assert "10,001 values" in too_many.json()["error"]["message"]
+    broken = client.post(
+        "/api/v1/lookup/batch",
+        content=b'{"values": [1,',
+        headers={**headers, "content-type": "application/json"},
+    )
+    assert broken.status_code == 422
+    assert "line 1, column" in broken.json()["error"]["message"]
+    typed = client.post("/api/v1/lookup/batch", json={"values": ["a", 7]}, headers=headers)
+    assert typed.status_code == 422
+    assert "value 2 is int" in typed.json()["error"]["message"]
+    shape = client.post("/api/v1/lookup/batch", json={"value": "a"}, headers=headers)
+    assert shape.status_code == 422
+    # No key and no session: refused (403 without a CSRF token, 401 for a key that is none).
+    assert client.post("/api/v1/lookup/batch", json=["a"]).status_code == 403
+    forged = bearer("slk_forged_key")
+    assert client.post("/api/v1/lookup/batch", json=["a"], headers=forged).status_code == 401
+
+
+def test_a_signed_in_session_posts_the_batch_with_its_csrf_token(
+    app: FastAPI, engine: Engine
+) -> None:
+    add_user(engine, "analyst@knpa.test", "KNPA", Role.ANALYST)
+    client = client_for(app)
+    sign_in(client, "analyst@knpa.test")
+    body = json.dumps({"values": ["010-1111-2222"], "country": "KR"})
+    headers = {"content-type": "application/json"}
+    assert client.post("/api/v1/lookup/batch", content=body, headers=headers).status_code == 403
+    headers["X-CSRF-Token"] = csrf_from(client)
+    response = client.post("/api/v1/lookup/batch", content=body, headers=headers)
+    assert response.status_code == 200
+    assert response.json()["answers"][0]["verdict"] == "unknown"
