@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection, delete, select, tuple_, update
 
@@ -99,6 +99,14 @@ class SightingRow:
 
 def visible_report(conn: Connection, viewer: Viewer, report_id: int) -> ReportHead | None:
     """The report if the viewer may see it; None when absent or hidden (the same answer)."""
+    found = visible_report_dated(conn, viewer, report_id)
+    return None if found is None else found[0]
+
+
+def visible_report_dated(
+    conn: Connection, viewer: Viewer, report_id: int
+) -> tuple[ReportHead, date | None] | None:
+    """`visible_report` with the incident's date (the report page shows it)."""
     r = reports
     row = conn.execute(
         select(
@@ -106,6 +114,7 @@ def visible_report(conn: Connection, viewer: Viewer, report_id: int) -> ReportHe
             r.c.agency,
             r.c.external_id,
             r.c.received_at,
+            r.c.incident_date,
             r.c.victim_country,
             r.c.language,
             r.c.scam_type,
@@ -119,20 +128,23 @@ def visible_report(conn: Connection, viewer: Viewer, report_id: int) -> ReportHe
     ).first()
     if row is None:
         return None
-    return ReportHead(
-        id=row.id,
-        agency=row.agency,
-        external_id=row.external_id,
-        received_at=row.received_at,
-        victim_country=row.victim_country,
-        language=row.language,
-        scam_type=row.scam_type,
-        loss_amount=None if row.loss_amount is None else str(row.loss_amount),
-        loss_currency=row.loss_currency,
-        narrative=row.narrative,
-        tlp=Tlp(row.tlp),
-        source=row.source,
-        review_status=ReviewStatus(row.review_status),
+    return (
+        ReportHead(
+            id=row.id,
+            agency=row.agency,
+            external_id=row.external_id,
+            received_at=row.received_at,
+            victim_country=row.victim_country,
+            language=row.language,
+            scam_type=row.scam_type,
+            loss_amount=None if row.loss_amount is None else str(row.loss_amount),
+            loss_currency=row.loss_currency,
+            narrative=row.narrative,
+            tlp=Tlp(row.tlp),
+            source=row.source,
+            review_status=ReviewStatus(row.review_status),
+        ),
+        row.incident_date,
     )
 
 

@@ -18,7 +18,7 @@ from scamlink.sharing.tlp import Tlp
 from scamlink.store.attachments import AttachmentRow, attachments_of
 from scamlink.store.campaign_views import BadCursor
 from scamlink.store.campaigns import resolve_campaign
-from scamlink.store.intake import ReportHead
+from scamlink.store.intake import ReportHead, visible_report_dated
 from scamlink.store.schema import (
     attachments,
     indicators,
@@ -52,51 +52,9 @@ class ReportView:
     attachments: list[AttachmentRow]
 
 
-def _head(
-    conn: Connection, viewer: Viewer, report_id: int
-) -> tuple[ReportHead, date | None] | None:
-    r = reports
-    row = conn.execute(
-        select(
-            r.c.id,
-            r.c.agency,
-            r.c.external_id,
-            r.c.received_at,
-            r.c.incident_date,
-            r.c.victim_country,
-            r.c.language,
-            r.c.scam_type,
-            r.c.loss_amount,
-            r.c.loss_currency,
-            r.c.narrative,
-            r.c.tlp,
-            r.c.source,
-            r.c.review_status,
-        ).where(r.c.id == report_id, visible_reports(viewer, per_row=True))
-    ).first()
-    if row is None:
-        return None
-    head = ReportHead(
-        id=row.id,
-        agency=row.agency,
-        external_id=row.external_id,
-        received_at=row.received_at,
-        victim_country=row.victim_country,
-        language=row.language,
-        scam_type=row.scam_type,
-        loss_amount=None if row.loss_amount is None else str(row.loss_amount),
-        loss_currency=row.loss_currency,
-        narrative=row.narrative,
-        tlp=Tlp(row.tlp),
-        source=row.source,
-        review_status=ReviewStatus(row.review_status),
-    )
-    return head, row.incident_date
-
-
 def report_view(conn: Connection, viewer: Viewer, report_id: int) -> ReportView | None:
     """Everything the viewer may see of one report, or None when it is hidden or absent."""
-    found = _head(conn, viewer, report_id)
+    found = visible_report_dated(conn, viewer, report_id)
     if found is None:
         return None
     head, incident_date = found
