@@ -11,9 +11,9 @@ DEMO_DIR := var/demo
 DEMO_REPORTS ?= 20000
 DEMO_SEED ?= 7
 
-.PHONY: run test bench install dev-install assets catalogs chromium wrk lint lock clean
+.PHONY: run test bench install dev-install assets catalogs chromium fonts wrk lint lock clean
 
-run: install assets
+run: install assets fonts
 	$(BIN)/scamlink db upgrade
 	@test -f $(DEMO_DIR)/truth.csv || \
 		$(BIN)/scamlink demo generate --reports $(DEMO_REPORTS) --seed $(DEMO_SEED) --out $(DEMO_DIR)
@@ -25,7 +25,7 @@ run: install assets
 	@echo
 	$(BIN)/scamlink serve
 
-test: dev-install assets chromium
+test: dev-install assets chromium fonts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -83,6 +83,19 @@ chromium:
 		echo "installing Debian's chromium for the page tests"; \
 		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 	@command -v chromium >/dev/null 2>&1 || { echo "chromium is missing: apt-get install chromium"; exit 1; }
+
+# PDFs (case dossiers, freeze requests; interop/pdf.py) render Korean, Thai and Khmer with
+# Debian's Noto fonts, read through fontconfig: nothing is fetched while rendering. (Thai from
+# Noto, not TLWG: with TLWG's fonts the PDF's text layer garbles Thai.) Pango and HarfBuzz's
+# subsetter are WeasyPrint's system libraries.
+PDF_FONTS := "Noto Sans CJK KR" "Noto Sans Thai" "Noto Sans Khmer" "Noto Sans Lao" "Noto Sans Myanmar"
+fonts:
+	@(for f in $(PDF_FONTS); do fc-list ":family=$$f" family | grep -q . || exit 1; done) || { \
+		echo "installing Debian's fonts for Korean, Thai and Khmer PDFs"; \
+		apt-get update -qq && apt-get install -y -qq fonts-noto-cjk fonts-noto-core \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; }
+	@for f in $(PDF_FONTS); do fc-list ":family=$$f" family | grep -q . || { \
+		echo "the font $$f is missing: apt-get install fonts-noto-cjk fonts-noto-core"; exit 1; }; done
 
 # The lookup's HTTP benchmark drives the server with Debian's wrk from another process.
 wrk:

@@ -32,11 +32,17 @@ def main() -> None:
     for line in __import__("benchmarks.bench_linking").bench_linking.run():
         print(line, flush=True)
     print(*__import__("benchmarks.bench_cases").bench_cases.run(), sep="\n", flush=True)
+    print(*__import__("benchmarks.bench_dossier").bench_dossier.run(), sep="\n", flush=True)
     for line in __import__("benchmarks.bench_review_queue").bench_review_queue.run():
         print(line, flush=True)
     for line in __import__("benchmarks.bench_lookup_private").bench_lookup_private.run():
         print(line, flush=True)
     for line in __import__("benchmarks.bench_lookup").bench_lookup.run():
+        print(line, flush=True)
+    print(*__import__("benchmarks.bench_transfers_import").bench_transfers_import.run(), sep="\n")
+    for line in __import__("benchmarks.bench_trace").bench_trace.run():
+        print(line, flush=True)
+    for line in __import__("benchmarks.bench_trace_quality").bench_trace_quality.run():
         print(line, flush=True)
 
 

@@ -23,6 +23,7 @@ def bench_generate(work: Path) -> list[str]:
             str(BIN / "scamlink"),
             "demo",
             "generate",
+            "--no-laundering",  # reports only (bench_trace_quality times the laundering)
             "--reports",
             str(GENERATE_REPORTS),
             "--seed",
@@ -57,6 +58,7 @@ def bench_load(work: Path) -> list[str]:
             str(BIN / "scamlink"),
             "demo",
             "generate",
+            "--no-laundering",  # reports only (bench_trace_quality times the laundering)
             "--reports",
             str(LOAD_REPORTS),
             "--seed",

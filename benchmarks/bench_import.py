@@ -37,7 +37,8 @@ def run() -> list[str]:
     for size in SIZES:
         with tempfile.TemporaryDirectory(prefix="scamlink-bench-import-") as tmp:
             world = Path(tmp) / "world"
-            generate = [str(BIN / "scamlink"), "demo", "generate", "--reports", str(size)]
+            generate = [str(BIN / "scamlink"), "demo", "generate", "--no-laundering", "--reports"]
+            generate.append(str(size))
             run_measured([*generate, "--seed", "5", "--out", str(world)])
             lines.append(_sqlite(world, size, Path(tmp)))
             lines.append(_postgres(world, size))

@@ -10,9 +10,11 @@
 2. The batch: 10,000 values (phones in several formats, 1 % known) through
    `LookupService.lookup_many`, as the public and as an analyst, cold (value reading not
    cached) and warm.
-3. HTTP: `GET /api/v1/lookup` against a no-op endpoint of the SAME app (added here only, never
-   in the product), uvicorn in a process of its own (one worker, rate limits off), driven by
-   `wrk` from another process (Debian's package; `make bench` installs it) in turns.
+3. HTTP: `GET /api/v1/lookup` against an `async def` no-op endpoint of the SAME app (added here
+   only, never in the product), uvicorn in a process of its own (one worker, rate limits off),
+   driven by `wrk` from another process (Debian's package; `make bench` installs it) in turns;
+   then the same two routes called in process through ASGI (CPU a request, steadier under
+   load).
 
     python -m benchmarks.bench_lookup [--indicators 10000000] [--seconds 8]
 """
@@ -43,7 +45,6 @@ import psutil
 from benchmarks.databases import scratch_sqlite
 from scamlink.indicators import Indicator, IndicatorType
 from scamlink.lookup import query as lookup_query
-from scamlink.lookup import service as service_module
 from scamlink.lookup.index import MembershipIndex
 from scamlink.lookup.keys import key_hash
 from scamlink.lookup.live import LiveIndex
@@ -218,47 +219,73 @@ def sqlite_peer(indicators: int, queries: list[str], known: list[str]) -> list[s
     ]
 
 
-def batch() -> list[str]:
+def _batch_values(offset: int) -> list[str]:
+    """10,000 Thai mobile numbers in three ways of writing them; `offset` picks a new set."""
     values = []
     for n in range(10_000):
-        d = 1_000_000 + n * 37
+        d = 1_000_000 + n * 37 + offset
         written = ("+66 81 {} {}", "081-{}-{}", "+6681{}{}")[n % 3]
         values.append(written.format(f"{d // 10000:03d}", f"{d % 10000:04d}"))
-    out = []
-    with scratch_sqlite("scamlink-bench-batch-") as engine, tempfile.TemporaryDirectory() as tmp:
+    return values
+
+
+def batch() -> list[str]:
+    """The batch as a freshly started server answers it: a new process loads the index and
+    warms up as the web app's lifespan does, then answers a first batch of values it never
+    read (the honest figure: a partner's batch of new values), a second new batch, and the
+    same batch again (values read before: the lookup's caches)."""
+    with scratch_sqlite("scamlink-bench-batch-") as engine:
         old = datetime.now(UTC) - timedelta(days=3)
-        known = lookup_query.detect
-        reports = []
-        for n in range(0, 10_000, 100):  # 1 % of the batch is known
-            found = known(values[n], "TH").indicator
-            assert found is not None
-            reports.append(_report(n, found.value, old))
+        reports: list[Report] = []
+        for offset in (0, 5):  # 1 % of each batch is known
+            values = _batch_values(offset)
+            for n in range(0, 10_000, 100):
+                found = lookup_query.detect(values[n], "TH").indicator
+                assert found is not None
+                reports.append(_report(len(reports), found.value, old))
         with engine.begin() as conn:
             store_reports(conn, reports)
+        child = subprocess.run(
+            [sys.executable, "-m", "benchmarks.bench_lookup", "--batch-child", str(engine.url)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return child.stdout.splitlines()
+
+
+def batch_child(database_url: str) -> None:
+    """The fresh process of `batch`."""
+    from scamlink.store.engine import open_engine
+
+    engine = open_engine(database_url)
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
         service = LookupService(engine, LiveIndex(engine, Path(tmp), embargo=timedelta(hours=24)))
         service.live.load()
+        cpu, started = time.process_time(), time.perf_counter()
+        read = lookup_query.warm_up()
+        warm_s, warm_cpu = time.perf_counter() - started, time.process_time() - cpu
         analyst = Viewer("KNPA", Role.ANALYST)
-        for who, viewer in (("public", PUBLIC), ("analyst", analyst)):
-            lookup_query._detect.cache_clear()
-            service_module._read.cache_clear()
+        runs = [
+            ("first batch after start, new values", "public", PUBLIC, 0),
+            ("second batch, new values", "analyst", analyst, 5),
+            ("the first batch again (values read before)", "public", PUBLIC, 0),
+            ("the second batch again (values read before)", "analyst", analyst, 5),
+        ]
+        for what, who, viewer, offset in runs:
+            values = _batch_values(offset)
             cpu, started = time.process_time(), time.perf_counter()
             answers = service.lookup_many(values, viewer, "TH")
-            cold, cold_cpu = time.perf_counter() - started, time.process_time() - cpu
+            wall, used = time.perf_counter() - started, time.process_time() - cpu
             reported = sum(1 for a in answers if a.verdict.value == "reported")
-            warm_runs, warm_cpu_runs = [], []
-            for _ in range(5):
-                cpu, started = time.process_time(), time.perf_counter()
-                service.lookup_many(values, viewer, "TH")
-                warm_runs.append(time.perf_counter() - started)
-                warm_cpu_runs.append(time.process_time() - cpu)
-            warm, warm_cpu = statistics.median(warm_runs), statistics.median(warm_cpu_runs)
             out.append(
-                f"| lookup batch: 10,000 values ({reported} known), as {who} | warm "
-                f"{warm * 1000:.0f} ms, {warm_cpu * 1000:.0f} ms CPU (goal ≤ 100 ms); cold "
-                f"(values read for the first time) "
-                f"{cold * 1000:.0f} ms, {cold_cpu * 1000:.0f} ms CPU | — | — | {_load()} |"
+                f"| lookup batch: 10,000 values ({reported} known), as {who}: {what} | "
+                f"{wall * 1000:.0f} ms, {used * 1000:.0f} ms CPU (goal ≤ 100 ms) | — | "
+                f"after a warm-up of {read} values at start: {warm_s * 1000:.0f} ms, "
+                f"{warm_cpu * 1000:.0f} ms CPU | {_load()} |"
             )
-    return out
+    print(*out, sep="\n")
 
 
 def first_start(reports: int = 100_000) -> list[str]:
@@ -295,8 +322,7 @@ def serve(port: int, data_dir: str, database_url: str) -> None:
     from scamlink.config import RateLimits, Settings
     from scamlink.store.engine import open_engine
     from scamlink.web.app import create_app
-    from scamlink.web.lookup_api import lookup_viewer
-    from scamlink.web.ratelimit import rate_limit
+    from scamlink.web.lookup_api import limited_lookup_viewer
 
     settings = Settings(
         data_dir=Path(data_dir),
@@ -306,16 +332,20 @@ def serve(port: int, data_dir: str, database_url: str) -> None:
     )
     app = create_app(settings, open_engine(database_url))
 
-    def noop() -> JSONResponse:
+    async def noop() -> JSONResponse:  # the cheapest route the app can have: no thread hop
+        return JSONResponse({"ok": True})
+
+    def noop_sync() -> JSONResponse:  # a plain `def` route: FastAPI runs it in a worker thread
         return JSONResponse({"ok": True})
 
     app.add_api_route("/bench/noop", noop, methods=["GET"])
+    app.add_api_route("/bench/noop-sync", noop_sync, methods=["GET"])
     # The lookup route's dependencies without the lookup: splits framework from lookup cost.
     app.add_api_route(
         "/bench/noop-deps",
         noop,
         methods=["GET"],
-        dependencies=[Depends(rate_limit("lookup")), Depends(lookup_viewer)],
+        dependencies=[Depends(limited_lookup_viewer)],
     )
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
@@ -378,11 +408,13 @@ def http(seconds: int) -> list[str]:
             _wrk(noop_url, 2, watched)  # warm-up
             _wrk(lookup_url, 2, watched)
             deps_url = f"{base}/bench/noop-deps"
-            noop, lookup, deps = [], [], []
+            sync_url = f"{base}/bench/noop-sync"
+            noop, lookup, deps, sync = [], [], [], []
             for _ in range(3):  # in turns, so that load changes hit both
                 noop.append(_wrk(noop_url, seconds, watched))
                 lookup.append(_wrk(lookup_url, seconds, watched))
                 deps.append(_wrk(deps_url, seconds, watched))
+                sync.append(_wrk(sync_url, seconds, watched))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -392,14 +424,102 @@ def http(seconds: int) -> list[str]:
     n_cpu = statistics.median(c for _, c in noop)
     lk_cpu = statistics.median(c for _, c in lookup)
     dp_cpu = statistics.median(c for _, c in deps)
+    sy = statistics.mean(r for r, _ in sync)
+    sy_cpu = statistics.median(c for _, c in sync)
+    runs = ", ".join(f"{a / b:.0%}" for (a, _), (b, _) in zip(lookup, noop, strict=True))
     return [
-        f"| lookup HTTP: `GET /api/v1/lookup` (public, a known phone) vs a no-op route of the "
-        f"same app (uvicorn, 1 worker; wrk -t1 -c16, {seconds} s × 3 each, in turns) | "
-        f"{lk:,.0f} req/s vs {n:,.0f} req/s: {lk / n:.0%}; server CPU a request {lk_cpu:,.0f} µs "
-        f"vs {n_cpu:,.0f} µs: {n_cpu / lk_cpu:.0%} of the no-op's throughput when CPU-bound "
-        f"(goal ≥ 80 %) | — | no-op {n:,.0f} req/s, {n_cpu:,.0f} µs CPU; no-op with the lookup "
-        f"route's dependencies (rate limit, viewer) {dp:,.0f} req/s, {dp_cpu:,.0f} µs CPU | "
-        f"{_load()} |"
+        f"| lookup HTTP: `GET /api/v1/lookup` (public, a known phone) vs an `async def` no-op "
+        f"route of the same app (uvicorn, 1 worker; wrk -t1 -c16, {seconds} s × 3 each, in "
+        f"turns) | {lk:,.0f} req/s vs {n:,.0f} req/s: {lk / n:.0%} (turns: {runs}); server CPU "
+        f"a request {lk_cpu:,.0f} µs vs {n_cpu:,.0f} µs: {n_cpu / lk_cpu:.0%} of the no-op's "
+        f"throughput when CPU-bound (goal ≥ 80 %) | — | no-op {n:,.0f} req/s, {n_cpu:,.0f} µs "
+        f"CPU; no-op with the lookup route's dependencies (rate limit, viewer) {dp:,.0f} req/s, "
+        f"{dp_cpu:,.0f} µs CPU; a plain `def` no-op (one thread hop) {sy:,.0f} req/s, "
+        f"{sy_cpu:,.0f} µs CPU | {_load()} |"
+    ]
+
+
+def _asgi_scope(path: str, query: bytes) -> dict[str, object]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query,
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1"), (b"user-agent", b"wrk"), (b"accept", b"*/*")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+
+
+def asgi_cpu(rounds: int = 7, requests: int = 2000) -> list[str]:
+    """The same two routes called in process, straight through the ASGI interface (no
+    network, no client): the server's CPU a request, in interleaved rounds, medians. Under
+    load this is steadier than wrk's requests a second (CPU time does not count the waits)."""
+    import asyncio
+
+    from fastapi.responses import JSONResponse
+
+    from scamlink.config import RateLimits, Settings
+    from scamlink.web.app import create_app
+
+    async def call(app: Callable[..., object], path: str, query: bytes) -> None:
+        sent: list[dict[str, object]] = []
+
+        async def receive() -> dict[str, object]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, object]) -> None:
+            sent.append(message)
+
+        await app(_asgi_scope(path, query), receive, send)  # type: ignore[misc]
+        if sent[0]["status"] != 200:
+            raise SystemExit(f"{path}: {sent[0]}")
+
+    async def measure() -> tuple[list[float], list[float]]:
+        with scratch_sqlite("scamlink-bench-asgi-") as engine, tempfile.TemporaryDirectory() as tmp:
+            old = datetime.now(UTC) - timedelta(days=3)
+            with engine.begin() as conn:
+                store_reports(conn, [_report(n, v, old) for n, v in enumerate(_values(1000))])
+            settings = Settings(
+                data_dir=Path(tmp),
+                database_url=str(engine.url),
+                secret_key="bench-only-secret",  # noqa: S106 (signs nothing kept)
+                rate_limits=RateLimits.off(),
+            )
+            app = create_app(settings, engine)
+
+            async def noop() -> JSONResponse:
+                return JSONResponse({"ok": True})
+
+            app.add_api_route("/bench/noop", noop, methods=["GET"])
+            app.state.lookup.live.load()
+            routes = (("/bench/noop", b""), ("/api/v1/lookup", b"q=%2B66810000007"))
+            times: tuple[list[float], list[float]] = ([], [])
+            for _ in range(rounds + 1):  # the first round warms up
+                for (path, query), found in zip(routes, times, strict=True):
+                    cpu = time.process_time()
+                    for _ in range(requests):
+                        await call(app, path, query)
+                    found.append((time.process_time() - cpu) / requests * 1e6)
+            return times[0][1:], times[1][1:]
+
+    noop, lookup = asyncio.run(measure())
+    n, lk = statistics.median(noop), statistics.median(lookup)
+    lookup_rounds = ", ".join(f"{x:.0f}" for x in lookup)
+    noop_rounds = ", ".join(f"{x:.0f}" for x in noop)
+    return [
+        f"| lookup HTTP in process (ASGI calls, no network; {rounds} rounds × {requests:,} "
+        f"requests each, interleaved, medians) | `GET /api/v1/lookup` {lk:,.0f} µs CPU a "
+        f"request vs the `async def` no-op {n:,.0f} µs: {n / lk:.0%} of the no-op's throughput "
+        f"when CPU-bound (goal ≥ 80 %) | — | rounds: lookup "
+        f"{lookup_rounds} µs; no-op {noop_rounds} µs "
+        f"| {_load()} |"
     ]
 
 
@@ -409,6 +529,7 @@ def run(indicators: int = 10_000_000, seconds: int = 8) -> list[str]:
     lines += first_start()
     lines += batch()
     lines += http(seconds)
+    lines += asgi_cpu()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     lines.append(f"| lookup bench: peak RSS {usage.ru_maxrss / 1024:.0f} MB | — | — | — | — |")
     return lines
@@ -418,11 +539,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--indicators", type=int, default=10_000_000)
     parser.add_argument("--seconds", type=int, default=8)
-    parser.add_argument("--only", choices=["index", "build", "batch", "http"])
+    parser.add_argument("--only", choices=["index", "build", "batch", "http", "asgi"])
     parser.add_argument("--serve", nargs=3, metavar=("PORT", "DATA_DIR", "DATABASE_URL"))
+    parser.add_argument("--batch-child", metavar="DATABASE_URL")
     args = parser.parse_args()
     if args.serve:
         serve(int(args.serve[0]), args.serve[1], args.serve[2])
+        return
+    if args.batch_child:
+        batch_child(args.batch_child)
         return
     if args.only == "index":
         with tempfile.TemporaryDirectory(prefix="scamlink-bench-index-") as tmp:
@@ -432,7 +557,9 @@ def main() -> None:
     elif args.only == "batch":
         lines = batch()
     elif args.only == "http":
-        lines = http(args.seconds)
+        lines = http(args.seconds) + asgi_cpu()
+    elif args.only == "asgi":
+        lines = asgi_cpu()
     else:
         lines = run(args.indicators, args.seconds)
     print(*lines, sep="\n")

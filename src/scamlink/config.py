@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -33,6 +34,24 @@ class RateLimits:
         return cls(public=0, key=0, report=0)
 
 
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    """The mail server notifications are sent through (`SCAMLINK_SMTP_HOST`, `…_PORT`,
+    `…_USER`, `…_PASSWORD`, `…_FROM`, `…_SECURITY` starttls|ssl|none). No host: no e-mail
+    is sent (e-mail deliveries fail with that reason and are retried)."""
+
+    host: str = ""
+    port: int = 587
+    user: str = ""
+    password: str = ""
+    sender: str = "scamlink@localhost"
+    security: str = "starttls"
+    timeout: float = 20.0
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     data_dir: Path
@@ -46,6 +65,17 @@ class Settings:
     lookup_embargo_hours: float = 24.0
     lookup_rebuild_minutes: float = 60.0
     rate_limits: RateLimits = field(default_factory=RateLimits)  # SCAMLINK_RATELIMIT_*
+    # Notifications of cases (docs/notifications.md): e-mail through this server; the web
+    # app's worker delivers every `notify_seconds` (SCAMLINK_NOTIFY_SECONDS, 0 = no worker:
+    # `scamlink notifications deliver` from a timer instead).
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    notify_seconds: float = 15.0
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For names the client for the
+    # rate limits (SCAMLINK_TRUSTED_PROXIES, comma-separated); no other peer's header counts.
+    trusted_proxies: tuple[str, ...] = ()
+    # The public query log (hash prefixes) is pruned past this many days
+    # (SCAMLINK_LOOKUP_LOG_RETENTION_DAYS).
+    lookup_log_retention_days: float = 90.0
 
     @property
     def attachments_dir(self) -> Path:
@@ -95,8 +125,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             for name, default in (("public", 120), ("key", 1200), ("report", 12))
         }
     )
+    retention_days = _number(env, "SCAMLINK_LOOKUP_LOG_RETENTION_DAYS", 90.0, 1.0, 3650.0)
     return Settings(
+        trusted_proxies=_proxies(env.get("SCAMLINK_TRUSTED_PROXIES") or ""),
+        lookup_log_retention_days=retention_days,
         rate_limits=rate_limits,
+        smtp=_smtp(env),
+        notify_seconds=_number(env, "SCAMLINK_NOTIFY_SECONDS", 15.0, 0.0, 24 * 60 * 60),
         link_policy=link_policy,
         data_dir=data_dir,
         database_url=database_url,
@@ -117,6 +152,46 @@ def _number(env: Mapping[str, str], name: str, default: float, low: float, high:
     if not low <= value <= high:
         raise ConfigError(f"{name}={text!r} is not a number between {low:g} and {high:g}")
     return value
+
+
+def _proxies(text: str) -> tuple[str, ...]:
+    """Addresses or networks (CIDR), comma-separated; ConfigError naming a bad entry."""
+    found: list[str] = []
+    for position, entry in enumerate(text.split(","), start=1):
+        entry = entry.strip()
+        if not entry:
+            continue
+        try:
+            found.append(str(ipaddress.ip_network(entry, strict=False)))
+        except ValueError:
+            raise ConfigError(
+                f"SCAMLINK_TRUSTED_PROXIES: entry {position} ({entry!r}) is not an IP address "
+                "or network, e.g. 10.0.0.5 or 10.0.0.0/24"
+            ) from None
+    return tuple(found)
+
+
+def _smtp(env: Mapping[str, str]) -> SmtpSettings:
+    security = (env.get("SCAMLINK_SMTP_SECURITY") or "starttls").strip().lower()
+    if security not in SMTP_SECURITY:
+        raise ConfigError(
+            f"SCAMLINK_SMTP_SECURITY={security!r} is not one of {', '.join(SMTP_SECURITY)}"
+        )
+    default_port = {"starttls": 587, "ssl": 465, "none": 25}[security]
+    port = env.get("SCAMLINK_SMTP_PORT") or str(default_port)
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ConfigError(f"SCAMLINK_SMTP_PORT={port!r} is not a port number (1-65535)")
+    sender = (env.get("SCAMLINK_SMTP_FROM") or "scamlink@localhost").strip()
+    if "@" not in sender or any(c in sender for c in "\r\n"):
+        raise ConfigError(f"SCAMLINK_SMTP_FROM={sender!r} is not an e-mail address")
+    return SmtpSettings(
+        host=(env.get("SCAMLINK_SMTP_HOST") or "").strip(),
+        port=int(port),
+        user=env.get("SCAMLINK_SMTP_USER") or "",
+        password=env.get("SCAMLINK_SMTP_PASSWORD") or "",
+        sender=sender,
+        security=security,
+    )
 
 
 def _per_minute(env: Mapping[str, str], name: str, default: int) -> int:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from scamlink.config import Settings
+from scamlink.lookup.keys import key_hash
+from scamlink.lookup.live import INDEX_FOLDER, LiveIndex
+from scamlink.lookup.verdict import Standing, pack
 from scamlink.sharing.tlp import Tlp
 from tests.cli.conftest import Invoke
 from tests.lookup.support import add, phone
@@ -51,3 +56,23 @@ def test_the_table_and_clear_errors(invoke: Invoke) -> None:
     country = invoke("lookup", "--country", "Korea", "x")
     assert country.exit_code == 2
     assert "two-letter" in country.output
+
+
+def test_build_index_saves_the_snapshot_the_server_loads(
+    invoke: Invoke, engine: Engine, settings: Settings
+) -> None:
+    add(engine, "clear", (phone(A),))
+    result = invoke("lookup", "--build-index")
+    assert result.exit_code == 0, result.output
+    assert "indicators built in" in result.output
+    folder = settings.data_dir / INDEX_FOLDER
+    live = LiveIndex(engine, folder, embargo=timedelta(hours=settings.lookup_embargo_hours))
+    loaded = live.load()
+    assert (loaded.how, loaded.delta) == ("snapshot", 0)
+    assert live.index.code(key_hash(A)) == pack(Standing.REPORTED, Standing.REPORTED)
+    both = invoke("lookup", "--build-index", A)
+    assert both.exit_code == 2
+    assert "no values with --build-index" in both.output
+    none = invoke("lookup")
+    assert none.exit_code == 2
+    assert "at least one value" in none.output

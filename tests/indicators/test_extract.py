@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scamlink.indicators import InvalidIndicator, canonicalise
+from scamlink.indicators import accounts as accounts_module
 from scamlink.indicators import context as context_module
 from scamlink.indicators import extract as extract_module
 from scamlink.indicators import text as text_module
@@ -406,6 +407,43 @@ def _old_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 _OLD_BANK_ALIAS_RE, _OLD_HANDLE_LABEL_RE = _old_patterns()
+_OLD_ACCOUNT_NUMBER_RE = re.compile(r"(?<![A-Za-z0-9])[0-9](?:[ \-.]?[0-9])*(?![A-Za-z0-9])")
+
+
+def _old_spaces(s: str, a: int, b: int) -> list[int]:
+    return [i for i in range(a, b) if s[i] == " "]
+
+
+def _old_phone_spans(s: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    yield start, end
+    cuts = [m.start() for m in extract_module._PHONE_GROUP_SEP_RE.finditer(s, start, end)]
+    for cut in reversed(cuts):
+        yield start, cut
+
+
+def _old_balanced(s: str, start: int, end: int) -> tuple[int, int]:
+    if s[end - 1] == ")" and s.count("(", start, end) < s.count(")", start, end):
+        end -= 1
+    if s[start] == "(" and s.count(")", start, end) < s.count("(", start, end):
+        start += 1
+    return start, end
+
+
+def _old_phone_at(run: extract_module._Pass, begin: int, stop: int) -> int | None:
+    """_phone_at as it was: each span from a generator, balanced, tried in turn."""
+    s = run.s
+    for start, end in _old_phone_spans(s, begin, stop):
+        start, end = _old_balanced(s, start, end)
+        if end - start < 7 or not run.free(start, end):
+            continue
+        if context_module.not_a_phone(s, start, end):
+            return None
+        found = extract_module._canonical("phone", run.plain[start:end], run.country)
+        if found:
+            run.claim(start, end)
+            run.add(found[0], start, end)
+            return end
+    return None
 
 
 @contextmanager
@@ -422,6 +460,9 @@ def _straightforward() -> Iterator[None]:
         (context_module, "_CURRENCY_BEFORE", test_context.CURRENCY_BEFORE),
         (context_module, "_REFERENCE_BEFORE", test_context.REFERENCE_BEFORE),
         (text_module, "_CHANGED_RE", re.compile("")),  # always "something to prepare"
+        (extract_module, "_phone_at", _old_phone_at),
+        (extract_module, "_spaces", _old_spaces),
+        (accounts_module, "ACCOUNT_NUMBER_RE", _OLD_ACCOUNT_NUMBER_RE),
     ]
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in swaps]
     phone_check = extract_module._CANONICAL["phone"]
@@ -469,6 +510,8 @@ def test_the_reference_really_is_the_plain_path() -> None:
         assert extract_module.HANDLE_LABEL_RE is _OLD_HANDLE_LABEL_RE
         assert extract_module.HANDLE_LABEL_RE.flags & re.IGNORECASE
         assert extract_module._bank_aliases == _OLD_BANK_ALIAS_RE.finditer
+        assert extract_module._phone_at is _old_phone_at
+        assert accounts_module.ACCOUNT_NUMBER_RE is _OLD_ACCOUNT_NUMBER_RE
         assert extract_module._CANONICAL["handle"]("LINE: +66 81 234 5678", "TH")[0].display == (
             "+66 81 234 5678"  # parse_handle formats a phone; the fast path does not
         )
@@ -490,6 +533,69 @@ def test_phone_candidates_are_found_as_before(text: str) -> None:
     assert [m.span() for m in _ACCOUNT_RUN_RE.finditer(text)] == [
         m.span() for m in old_runs.finditer(text)
     ]
+
+
+PHONE_TEXT = mixed_text() | st.text(alphabet="0123456789+()- ./\u00a0a_\n๐", max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PHONE_TEXT, st.sampled_from(["KR", "TH", "VN", "PH"]))
+def test_phone_numbers_are_read_from_their_candidates_as_before(text: str, country: str) -> None:
+    # _phone_at walks the spans of a candidate inline; the phone pass must find (and claim)
+    # the same numbers as the span generator it replaces, after the same earlier passes.
+    prepared = prepare(text)
+    runs = []
+    for phone_at in (extract_module._phone_at, _old_phone_at):
+        run = extract_module._Pass(text, prepared, country)
+        for step in extract_module._PASSES[:-1]:
+            step(run)
+        saved = extract_module._phone_at
+        extract_module._phone_at = phone_at
+        try:
+            extract_module._phones(run)
+        finally:
+            extract_module._phone_at = saved
+        runs.append(run)
+    new, old = runs
+    assert new.found == old.found
+    assert new.claimed == old.claimed
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The longest prefix that validates wins (a shorter one, "1588 2075", validates too).
+        ("1588 2075 029 3431 21", [("+15882075029", 0, 13)]),
+        ("010-7636-9019 010-9567-7011", [("+821076369019", 0, 13), ("+821095677011", 14, 27)]),
+        ("(02) 6054 0340 215 743 591079", [("+82260540340", 0, 14)]),
+    ],
+)
+def test_a_candidate_of_several_groups_gives_its_longest_number(
+    text: str, expected: list[tuple[str, int, int]]
+) -> None:
+    assert [(f.value, f.start, f.end) for f in extract(text, "KR")] == expected
+    with _straightforward():
+        assert [(f.value, f.start, f.end) for f in extract(text, "KR")] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(PHONE_TEXT | st.text(alphabet="1 -a ", max_size=30), st.integers(0, 40), st.integers(0, 40))
+def test_spaces_are_found_as_before(text: str, a: int, width: int) -> None:
+    a = min(a, len(text))
+    b = min(a + width, len(text))
+    assert extract_module._spaces(text, a, b) == _old_spaces(text, a, b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(mixed_text() | st.text(alphabet="0123456789 -.aZ_\u212a:", max_size=40))
+def test_account_numbers_are_found_as_before(text: str) -> None:
+    # The first digit before the lookbehind: the same matches, found faster.
+    text = prepare(text).text
+    new = accounts_module.ACCOUNT_NUMBER_RE
+    assert [m.span() for m in new.finditer(text)] == [
+        m.span() for m in _OLD_ACCOUNT_NUMBER_RE.finditer(text)
+    ]
+    assert new.sub(" ", text) == _OLD_ACCOUNT_NUMBER_RE.sub(" ", text)
 
 
 @settings(max_examples=300, deadline=None)

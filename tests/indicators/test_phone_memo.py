@@ -69,3 +69,37 @@ def test_same_outcome_on_random_candidates(raw: str, country: str) -> None:
     assert _outcome(phone_memo.phone_value, raw, country) == _outcome(
         phone.phone_value, raw, country
     )
+
+
+def _formatted_outcome(check: object, raw: str, country: str | None) -> Indicator | str:
+    try:
+        return check(raw, country)  # type: ignore[operator,no-any-return]
+    except InvalidIndicator as e:
+        return f"invalid: {e}"  # the reason too: it names what was written
+
+
+@pytest.mark.parametrize("raw", WRITTEN)
+@pytest.mark.parametrize("country", ["KR", "TH", "VN", "KH", "kr", None])
+def test_fields_read_a_number_as_canonical_phone_does(raw: str, country: str | None) -> None:
+    assert _formatted_outcome(phone_memo.canonical_phone, raw, country) == _formatted_outcome(
+        phone.canonical_phone, raw, country
+    )
+
+
+def test_fields_format_a_number_once_however_written() -> None:
+    phone_memo._formatted.cache_clear()
+    for raw in ("010-4444-5555", "010 4444 5555", "+82 10 4444 5555", "０１０ ４４４４ ５５５５"):
+        found = phone_memo.canonical_phone(raw, "KR")
+        assert (found.value, found.display) == ("+821044445555", "+82 10-4444-5555")
+    assert phone_memo._formatted.cache_info().misses == 2  # national and international form
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet="0123456789+-(). /\u00a0๐๑๒๓๔๕๖๗๘๙０１２３４５６７８９,a", max_size=22),
+    st.sampled_from(["KR", "TH", "VN", "ID", "PH", "SG", "KH"]),
+)
+def test_fields_same_outcome_on_random_values(raw: str, country: str) -> None:
+    assert _formatted_outcome(phone_memo.canonical_phone, raw, country) == _formatted_outcome(
+        phone.canonical_phone, raw, country
+    )

@@ -7,21 +7,25 @@ import hashlib
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, update
 
 from scamlink.indicators import Indicator, IndicatorType
 from scamlink.lookup.blocklist import (
     MAX_DELTA_AGE,
     BadBlocklistRequest,
+    Blocklist,
     blocklist,
+    checksum,
     parse_type,
     parse_version,
 )
 from scamlink.reports.model import ReportSource, ReviewStatus
 from scamlink.sharing.roles import PUBLIC, Role, Viewer
 from scamlink.sharing.tlp import Tlp
-from scamlink.store.listings import ListingBatch, store_listings
+from scamlink.store.listings import ListingBatch, store_listings, withdraw_listings
+from scamlink.store.lookup import record_report_changes
 from scamlink.store.reports import store_reports
+from scamlink.store.schema import reports
 from tests.factories import make_report
 
 P = IndicatorType.PHONE
@@ -100,8 +104,77 @@ def test_delta_since_a_version(engine: Engine) -> None:
         full = blocklist(conn, KNPA, P)
     assert not delta.full
     assert delta.values == ("+66899990000", "+821099990000")
+    assert delta.removed == ()
     assert again.values == ()
     assert set(full.values) == set(first.values) | set(delta.values)
+    # Every answer's checksum describes the whole list at its version.
+    assert delta.checksum == full.checksum
+    assert delta.total == full.total == len(full.values)
+
+
+def _applied(copy: tuple[str, ...], delta: Blocklist) -> tuple[str, ...]:
+    return tuple(sorted((set(copy) | set(delta.values)) - set(delta.removed)))
+
+
+def _review_all(engine: Engine, external_id: str, status: ReviewStatus) -> None:
+    with engine.begin() as conn:
+        (report_id,) = conn.scalars(
+            select(reports.c.id).where(reports.c.external_id == external_id)
+        )
+        conn.execute(update(reports).where(reports.c.id == report_id).values(review_status=status))
+        record_report_changes(conn, [report_id], "review")
+
+
+def test_deltas_carry_removals_and_the_whole_list_checksum(engine: Engine) -> None:
+    _world(engine)
+    with engine.begin() as conn:
+        store_listings(
+            conn,
+            [Indicator(P, "+66822220000", "+66822220000")],
+            ListingBatch("Telco", "RTP", "GREEN", datetime.now(UTC)),
+        )
+    with engine.connect() as conn:
+        first = blocklist(conn, KNPA, P)
+    assert {"+821011110001", "+66822220000"} <= set(first.values)
+    # A report rejected, a public report verified, a listing withdrawn.
+    _review_all(engine, "clear", ReviewStatus.REJECTED)
+    _review_all(engine, "public", ReviewStatus.VERIFIED)
+    with engine.begin() as conn:
+        assert withdraw_listings(conn, "Telco", "RTP") == 1
+    with engine.connect() as conn:
+        delta = blocklist(conn, KNPA, P, first.version)
+        full = blocklist(conn, KNPA, P)
+    assert not delta.full
+    assert delta.values == ("+821011110005",)
+    assert delta.removed == ("+66822220000", "+821011110001")
+    assert _applied(first.values, delta) == full.values
+    assert delta.checksum == full.checksum == "sha256:" + checksum(full.values)
+    assert delta.as_text() == "++821011110005\n-+66822220000\n-+821011110001\n"
+    assert delta.as_json()["removed"] == ["+66822220000", "+821011110001"]
+    assert delta.as_json()["total"] == len(full.values)
+    # A client one version behind applies both deltas in turn and ends at the same list.
+    _review_all(engine, "clear", ReviewStatus.VERIFIED)
+    with engine.connect() as conn:
+        second = blocklist(conn, KNPA, P, delta.version)
+        now = blocklist(conn, KNPA, P)
+    assert (second.values, second.removed) == (("+821011110001",), ())
+    assert _applied(_applied(first.values, delta), second) == now.values
+    assert second.checksum == now.checksum
+
+
+def test_a_version_of_an_earlier_release_is_still_read(engine: Engine) -> None:
+    _world(engine)
+    with engine.connect() as conn:
+        first = blocklist(conn, KNPA, P)
+    at, report, listing, _ = first.version.split(".")
+    _review_all(engine, "clear", ReviewStatus.REJECTED)
+    with engine.connect() as conn:
+        delta = blocklist(conn, KNPA, P, f"{at}.{report}.{listing}")
+        full = blocklist(conn, KNPA, P)
+    assert not delta.full
+    # Read as "every change since the beginning": more than needed, never less.
+    assert "+821011110001" in delta.removed
+    assert _applied(first.values, delta) == full.values
 
 
 def test_an_old_version_gets_a_full_snapshot(engine: Engine) -> None:
@@ -116,7 +189,7 @@ def test_an_old_version_gets_a_full_snapshot(engine: Engine) -> None:
 def test_bad_requests(engine: Engine) -> None:
     with pytest.raises(BadBlocklistRequest, match="type: 'fax'"):
         parse_type("fax")
-    for bad in ("", "abc", "1.2", "1.2.3.4", "x" * 100):
+    for bad in ("", "abc", "1.2", "1.2.3.4.5", "1.2.3.", "x" * 100):
         with pytest.raises(BadBlocklistRequest, match="since:"):
             parse_version(bad)
     with engine.connect() as conn, pytest.raises(BadBlocklistRequest, match="newer"):

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, delete, update
+from sqlalchemy import Engine, delete, select, update
 
 from scamlink.config import ConfigError, load_settings
 from scamlink.lookup.keys import key_hash
-from scamlink.lookup.live import LiveIndex, build_arrays
+from scamlink.lookup.live import LiveIndex, build_arrays, build_from_columns
 from scamlink.lookup.verdict import Standing, pack, unpack
 from scamlink.reports.model import ReportSource, ReviewStatus
+from scamlink.reports.review import review
+from scamlink.sharing.roles import Role, Viewer
 from scamlink.sharing.tlp import Tlp
-from scamlink.store.lookup import Counts
-from scamlink.store.schema import reports, sightings
+from scamlink.store.intake import visible_report
+from scamlink.store.listings import ListingBatch, store_listings
+from scamlink.store.lookup import Counts, standing_columns, stream_standings
+from scamlink.store.schema import lookup_changes, reports, sightings
 from tests.lookup.support import add, phone, recent
 
 A, B = "+821011112222", "+821033334444"
@@ -37,6 +41,27 @@ def test_build_arrays_keeps_the_highest_standing_nibble_by_nibble() -> None:
     found = dict(zip(hashes.tolist(), codes.tolist(), strict=True))
     assert found[key_hash(A)] == pack(Standing.REPORTED, Standing.SUSPICIOUS)
     assert found[key_hash(B)] == pack(Standing.SUSPICIOUS, Standing.UNKNOWN)
+
+
+def test_the_column_build_equals_the_row_build(engine: Engine) -> None:
+    add(engine, "police", (phone(A),))
+    add(engine, "public", (phone(B),), source=ReportSource.PUBLIC, received_at=recent())
+    add(engine, "rejected", (phone("+821055556666"),), review=ReviewStatus.REJECTED)
+    with engine.begin() as conn:
+        store_listings(
+            conn,
+            [phone(B), phone("+66811112222")],
+            ListingBatch("Telco", "RTP", "CLEAR", datetime.now(UTC) - 2 * DAY),
+        )
+    cutoff = datetime.now(UTC) - DAY
+    with engine.connect() as conn:
+        fast = build_from_columns(standing_columns(conn, cutoff))
+        slow = build_arrays(stream_standings(conn, cutoff))
+    assert fast[0].tolist() == slow[0].tolist()
+    assert fast[1].tolist() == slow[1].tolist()
+    found = dict(zip(*(a.tolist() for a in fast), strict=True))
+    assert found[key_hash(B)] == pack(Standing.REPORTED, Standing.REPORTED)  # the listing
+    assert found[key_hash("+821055556666")] == 0  # rejected: counts nowhere
 
 
 def test_first_start_builds_and_saves_then_the_snapshot_loads_with_its_delta(
@@ -115,6 +140,54 @@ def test_a_rebuild_takes_in_review_decisions(engine: Engine, tmp_path: Path) -> 
         conn.execute(update(reports).values(review_status=ReviewStatus.REJECTED.value))
     live.rebuild()
     assert _standings(live, A) == (Standing.UNKNOWN, Standing.UNKNOWN)
+
+
+def _review(engine: Engine, status: ReviewStatus) -> None:
+    officer = Viewer("KNPA", Role.ANALYST, 1)
+    with engine.connect() as conn:
+        (report_id,) = conn.execute(select(reports.c.id)).scalars().all()
+        head = visible_report(conn, officer, report_id)
+    assert head is not None
+    review(engine, officer, head, status)
+
+
+def _until(live: LiveIndex, value: str, wanted: tuple[Standing, Standing]) -> float:
+    started = time.monotonic()
+    while _standings(live, value) != wanted and time.monotonic() - started < 1.0:
+        time.sleep(0.01)
+    assert _standings(live, value) == wanted
+    return time.monotonic() - started
+
+
+def test_review_decisions_reach_the_index_within_a_second(engine: Engine) -> None:
+    add(engine, "public", (phone(A),), source=ReportSource.PUBLIC)
+    live = LiveIndex(engine, None, embargo=DAY, poll=0.05, rebuild_every=timedelta(days=1))
+    live.load()
+    live.start()
+    try:
+        assert _standings(live, A) == (Standing.SUSPICIOUS, Standing.UNKNOWN)
+        _review(engine, ReviewStatus.VERIFIED)
+        assert _until(live, A, (Standing.REPORTED, Standing.REPORTED)) < 1.0
+        _review(engine, ReviewStatus.REJECTED)
+        assert _until(live, A, (Standing.UNKNOWN, Standing.UNKNOWN)) < 1.0
+    finally:
+        live.stop()
+    with engine.connect() as conn:
+        causes = conn.execute(select(lookup_changes.c.cause)).scalars().all()
+    assert causes == ["review", "review"]
+
+
+def test_a_snapshot_keeps_the_change_watermark(engine: Engine, tmp_path: Path) -> None:
+    add(engine, "public", (phone(A),), source=ReportSource.PUBLIC)
+    LiveIndex(engine, tmp_path, embargo=DAY).load()  # built and saved
+    _review(engine, ReviewStatus.VERIFIED)  # after the snapshot: its delta
+    again = LiveIndex(engine, tmp_path, embargo=DAY)
+    loaded = again.load()
+    assert (loaded.how, loaded.delta) == ("snapshot", 1)
+    assert _standings(again, A) == (Standing.REPORTED, Standing.REPORTED)
+    again.save()
+    third = LiveIndex(engine, tmp_path, embargo=DAY)
+    assert third.load().delta == 0  # the change is inside the snapshot now
 
 
 def test_the_embargo_and_rebuild_period_come_from_the_environment(tmp_path: Path) -> None:

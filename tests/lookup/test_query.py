@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
 
 from scamlink.indicators import IndicatorType as T
-from scamlink.lookup.query import MAX_QUERY_LENGTH, InvalidQuery, detect
+from scamlink.lookup.query import (
+    MAX_QUERY_LENGTH,
+    WARM_UP_REGIONS,
+    InvalidQuery,
+    detect,
+    e164_number,
+    warm_up,
+)
 
 CASES: list[tuple[str, str | None, T, str]] = [
     ("010 1234 5678", "KR", T.PHONE, "+821012345678"),
@@ -128,3 +136,34 @@ def test_a_bare_word_asks_for_the_at_or_the_app() -> None:
     assert found.reason is not None
     assert "@usdt_vip" in found.reason
     assert "telegram:usdt_vip" in found.reason
+
+
+def _example_keys() -> list[str]:
+    """The E.164 form of every region's example number of every type (Italy's fixed lines
+    with their leading zero included), and of the non-geographic codes' examples."""
+    keys: set[str] = set()
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        for kind in phonenumbers.PhoneNumberType.values():
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is not None:
+                keys.add(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    for code in phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS:
+        number = phonenumbers.example_number_for_non_geo_entity(code)
+        if number is not None:
+            keys.add(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return sorted(keys)
+
+
+def test_e164_number_equals_phonenumbers_parse() -> None:
+    keys = _example_keys()
+    assert len(keys) > 900
+    assert "+390212345678" in keys  # a national number with a leading zero: parse's way
+    for key in keys:
+        assert e164_number(key) == phonenumbers.parse(key, None), key
+    # What cannot be a key still fails as parse fails.
+    with pytest.raises(phonenumbers.NumberParseException):
+        e164_number("+")
+
+
+def test_warm_up_reads_every_kind_and_country() -> None:
+    assert warm_up() == len(WARM_UP_REGIONS) * 2 + 9

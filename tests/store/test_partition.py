@@ -19,7 +19,13 @@ from scamlink.store.partition import (
 )
 from scamlink.store.partition import report_partition as partition_of
 from scamlink.store.reports import store_reports
-from scamlink.store.schema import campaigns, indicator_stats, indicators, report_campaigns
+from scamlink.store.schema import (
+    campaigns,
+    indicator_stats,
+    indicators,
+    report_campaigns,
+    reports,
+)
 from tests.factories import make_report
 
 NOW = datetime(2026, 3, 2, tzinfo=UTC)
@@ -293,3 +299,24 @@ def test_a_server_the_reader_cannot_reach_leaves_the_rebuild_its_own_connection(
         assert partition.ColumnReader.open(engine) is None
     finally:
         engine.dispose()
+
+
+def test_the_store_stays_sound_after_a_column_reader_closes(engine: Engine) -> None:
+    # A second SQLite library in the process (an ADBC driver) dropped the store's own locks
+    # when its connection closed: stale reads, then "disk I/O error" on the next connection.
+    with engine.begin() as conn:
+        store_reports(conn, [make_report("K-1"), make_report("K-2")])
+    with engine.connect() as held:  # a connection of the store's, open across the reader's life
+        held.execute(select(reports.c.id)).all()
+        reader = partition.ColumnReader.open(engine)
+        assert reader is not None
+        with reader:
+            assert sum(len(ids) for ids, _, _ in reader.reports()) == 2
+        held.execute(reports.delete().where(reports.c.external_id == "K-2"))
+        held.commit()
+        reader = partition.ColumnReader.open(engine)
+        assert reader is not None
+        with reader:
+            assert sum(len(ids) for ids, _, _ in reader.reports()) == 1
+        with engine.connect() as fresh:
+            assert list(fresh.scalars(select(reports.c.external_id))) == ["K-1"]

@@ -193,6 +193,33 @@ MATRIX: list[Row] = [
     # show real cases per agency): staff of member agencies only, partners refused. The matrix
     # posts a form, not JSON: 422 names the body. Absent and hidden cases are the same 404; admins
     # read their agency's cases but do not work on them (403 where no body is checked first).
+    # Address labels (issue 8; tests/web/test_labels_api.py): agency staff read, analysts and
+    # investigators change their own agency's; partners refused. The matrix posts a form: 422.
+    Row("GET", "/api/v1/labels", {**signed_in(200, 401), "partner": 403}),
+    Row(
+        "POST",
+        "/api/v1/labels",
+        {**signed_in(403, 401), "KNPA analyst": 422, "RTP analyst": 422, "KNPA investigator": 422},
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/labels/{chain}/{address}",
+        {**signed_in(403, 401), "KNPA analyst": 404, "RTP analyst": 404, "KNPA investigator": 404},
+        url="/api/v1/labels/tron/TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t",
+    ),
+    # The labels page: the same rules; an empty form is refused naming its fields (400), an
+    # empty delete finds no label (404).
+    Row("GET", "/labels", {**signed_in(200, 401), "partner": 403}),
+    Row(
+        "POST",
+        "/labels",
+        {**signed_in(403, 401), "KNPA analyst": 400, "RTP analyst": 400, "KNPA investigator": 400},
+    ),
+    Row(
+        "POST",
+        "/labels/delete",
+        {**signed_in(403, 401), "KNPA analyst": 404, "RTP analyst": 404, "KNPA investigator": 404},
+    ),
     Row("GET", "/api/v1/cases", {**signed_in(200, 401), "partner": 403}),
     Row("GET", "/api/v1/cases/inbox", {**signed_in(200, 401), "partner": 403}),
     Row("POST", "/api/v1/cases", {**signed_in(422, 401), "partner": 403}),
@@ -238,6 +265,106 @@ MATRIX: list[Row] = [
         "/api/v1/tasks/{task_id}/done",
         {**signed_in(404, 401), "partner": 403, "KNPA admin": 403},
         url="/api/v1/tasks/999999/done",
+    ),
+    # Notifications of cases (issue 7; tests/web/test_notifications_admin.py shows real ones):
+    # the agency's administrators only, everyone else refused before the body is read; another
+    # agency's subscription is the same 404 as an absent one. The matrix posts a form: 422.
+    Row("GET", "/api/v1/notifications/subscriptions", {**signed_in(403, 401), "KNPA admin": 200}),
+    Row("POST", "/api/v1/notifications/subscriptions", {**signed_in(403, 401), "KNPA admin": 422}),
+    Row(
+        "DELETE",
+        "/api/v1/notifications/subscriptions/{subscription_id}",
+        {**signed_in(403, 401), "KNPA admin": 404},
+        url="/api/v1/notifications/subscriptions/999999",
+    ),
+    Row("GET", "/api/v1/notifications/deliveries", {**signed_in(403, 401), "KNPA admin": 200}),
+    Row("GET", "/admin/notifications", {**signed_in(403, 401), "KNPA admin": 200}),
+    Row("POST", "/admin/notifications", {**signed_in(403, 401), "KNPA admin": 422}),
+    Row(
+        "POST",
+        "/admin/notifications/{subscription_id:int}/remove",
+        {**signed_in(403, 401), "KNPA admin": 404},
+        url="/admin/notifications/999999/remove",
+    ),
+    # Evidence and the dossier (issue 7; tests/web/test_evidence.py, tests/cases/test_evidence.py
+    # show real evidence per agency and referral): staff only; absent and hidden are the same 404;
+    # admins read but add and hand over nothing (refused before the case is looked up). The
+    # matrix posts a form: the upload finds no case first (404), the JSON hand-over's body is 422.
+    Row(
+        "POST",
+        "/api/v1/cases/{case_id}/evidence",
+        {**signed_in(404, 401), "partner": 403, "KNPA admin": 403},
+        url="/api/v1/cases/999999/evidence",
+    ),
+    Row(
+        "GET",
+        "/api/v1/cases/{case_id}/evidence",
+        {**signed_in(404, 401), "partner": 403},
+        url="/api/v1/cases/999999/evidence",
+    ),
+    Row(
+        "GET",
+        "/api/v1/cases/{case_id}/evidence/{evidence_id}/content",
+        {**signed_in(404, 401), "partner": 403},
+        url="/api/v1/cases/999999/evidence/1/content",
+    ),
+    Row(
+        "POST",
+        "/api/v1/cases/{case_id}/evidence/{evidence_id}/handover",
+        {**signed_in(422, 401), "partner": 403},
+        url="/api/v1/cases/999999/evidence/1/handover",
+    ),
+    Row(
+        "GET",
+        "/api/v1/cases/{case_id}/dossier",
+        {**signed_in(404, 401), "partner": 403},
+        url="/api/v1/cases/999999/dossier",
+    ),
+    Row(
+        "POST",
+        "/cases/{case_id:int}/evidence",
+        {**signed_in(404, 401), "partner": 403, "KNPA admin": 403},
+        url="/cases/999999/evidence",
+    ),
+    Row(
+        "GET",
+        "/cases/{case_id:int}/evidence/{evidence_id:int}",
+        {**signed_in(404, 401), "partner": 403},
+        url="/cases/999999/evidence/1",
+    ),
+    Row(
+        "POST",
+        "/cases/{case_id:int}/evidence/{evidence_id:int}/handover",
+        {**signed_in(404, 401), "partner": 403, "KNPA admin": 403},
+        url="/cases/999999/evidence/1/handover",
+    ),
+    Row(
+        "GET",
+        "/cases/{case_id:int}/dossier.pdf",
+        {**signed_in(404, 401), "partner": 403},
+        url="/cases/999999/dossier.pdf",
+    ),
+    # Crypto tracing (issue 8; tests/web/test_trace_pages.py traces a real flow): agency staff
+    # only, partners and the public refused; every trace is audited. Without starting points the
+    # page is the form; the exports, the case and the API then name the missing field (422).
+    Row("GET", "/trace", {**signed_in(200, 401), "partner": 403}),
+    Row(
+        "GET",
+        "/trace/freeze/{fmt}",
+        {**signed_in(422, 401), "partner": 403},
+        url="/trace/freeze/csv",
+    ),
+    Row("POST", "/trace/freeze-case", {**signed_in(422, 401), "partner": 403}),
+    Row("POST", "/api/v1/trace", {**signed_in(422, 401), "partner": 403}),
+    # Importing transfers (tests/web/test_transfer_pages.py): agency staff only; a post without
+    # a chain or file is 400; another user's or an unknown job is 404.
+    Row("GET", "/tracing/transfers/upload", {**signed_in(200, 401), "partner": 403}),
+    Row("POST", "/tracing/transfers/upload", {**signed_in(400, 401), "partner": 403}),
+    Row(
+        "GET",
+        "/tracing/transfers/upload/{job_id}",
+        {**signed_in(404, 401), "partner": 403},
+        url="/tracing/transfers/upload/unknown",
     ),
 ]
 

@@ -45,6 +45,9 @@ def test_snapshot_delta_and_text(app: FastAPI, engine: Engine) -> None:
     delta = client.get(f"/api/v1/blocklist?type=PHONE&since={body['version']}").json()
     assert delta["full"] is False
     assert delta["values"] == []
+    assert delta["removed"] == []
+    assert delta["total"] == 2
+    assert delta["checksum"] == body["checksum"]  # the whole list at the delta's version
     text = client.get("/api/v1/blocklist?type=phone&format=text")
     assert text.headers["content-type"].startswith("text/plain")
     assert text.text == "+821011110001\n+821011110002\n"

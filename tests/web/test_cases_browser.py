@@ -1,6 +1,7 @@
 """Cases in a real browser: KNPA opens a person-at-risk case, triages it and refers it to CNP;
 CNP accepts it from its inbox; both boards show it as accepted. A move the workflow refuses
-snaps the card back with the server's message (Debian's Chromium, offline)."""
+snaps the card back with the server's message; with the keyboard alone, a card's "move to"
+menu offers the allowed moves and Move sends one (Debian's Chromium, offline)."""
 
 from __future__ import annotations
 
@@ -100,6 +101,8 @@ def test_refer_a_person_at_risk_and_see_it_on_both_boards(case_server: str) -> N
         expect(page.locator("#board-error")).to_contain_text("cannot go from referred to closed")
         expect(page.locator("#column-referred")).to_contain_text("감금 신고")
         expect(page.locator("#column-closed")).not_to_contain_text("감금 신고")
+        # Referred, the case waits for CNP's answer: KNPA's card offers no move.
+        expect(page.locator(f"#move-{case_id}")).to_have_count(0)
 
         cnp = watched.context.browser.new_context(locale="en-GB")  # type: ignore[union-attr]
         try:
@@ -112,6 +115,10 @@ def test_refer_a_person_at_risk_and_see_it_on_both_boards(case_server: str) -> N
             expect(other.locator("#no-referrals")).to_be_visible()
             other.goto(f"{base}/cases")
             expect(other.locator("#column-accepted")).to_contain_text("감금 신고")
+            # The recipient's card offers the recipient's moves only.
+            options = other.locator(f"#move-{case_id} option")
+            expect(options).to_have_count(1)
+            expect(options).to_have_attribute("value", "in_progress")
             other.goto(f"{base}/cases/{case_id}")
             expect(other.locator("#referred-part")).to_be_visible()
             other.screenshot(path=str(ARTIFACTS / "case-referred-cnp.png"), full_page=True)
@@ -126,6 +133,29 @@ def test_refer_a_person_at_risk_and_see_it_on_both_boards(case_server: str) -> N
         expect(page.locator("#board-error")).to_be_hidden()
         page.reload()
         expect(page.locator("#column-in_progress")).to_contain_text("감금 신고")
+
+        # With the keyboard alone: Tab to the card's menu, choose a move, Tab to Move, Enter.
+        menu = page.locator(f"#move-{case_id}")
+        expect(menu.locator("option")).to_have_text(["Resolved"])
+        page.locator(f"#card-title-{case_id}").focus()
+        page.keyboard.press("Tab")
+        expect(menu).to_be_focused()
+        page.keyboard.press("Tab")
+        expect(page.locator(f"#card-{case_id} .move-button")).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(page.locator("#column-resolved")).to_contain_text("감금 신고")
+        expect(page.locator("#board-status")).to_have_text(
+            "Held in a compound — 감금 신고 → Resolved"
+        )
+        expect(menu).to_be_focused()  # the focus follows the card
+        expect(menu.locator("option")).to_have_text(["Closed", "Reopened"])
+        menu.select_option("closed")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        expect(page.locator("#column-closed")).to_contain_text("감금 신고")
+        expect(page.locator("[data-count=closed]")).to_have_text("1")
+        page.reload()
+        expect(page.locator("#column-closed")).to_contain_text("감금 신고")
         page.screenshot(path=str(ARTIFACTS / "case-board-knpa.png"), full_page=True)
     assert set(watched.hosts) == {"127.0.0.1"}
     # The one refused move is the only problem the console reports.

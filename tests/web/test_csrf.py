@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Annotated
 
 from fastapi import Depends, FastAPI
@@ -138,3 +139,18 @@ def test_a_refused_request_of_a_signed_in_user_is_audited(app: FastAPI, engine: 
     assert anonymous.post("/logout").status_code == 403
     with engine.connect() as conn:
         assert latest_entries(conn, limit=1)[0].seq == entry.seq  # nothing recorded
+
+
+def test_a_refused_upload_leaves_no_open_file(app: FastAPI, engine: Engine) -> None:
+    add_user(engine, "analyst@knpa.test", "KNPA", Role.ANALYST)
+    client = client_for(app)
+    sign_in(client, "analyst@knpa.test")
+    big = b"x" * (2 * 1024 * 1024)  # past Starlette's in-memory limit: spooled to a file
+    response = client.post(
+        "/reports/upload",
+        data={"agency": "KNPA"},
+        files={"file": ("reports.csv", big, "text/csv")},
+    )
+    assert response.status_code == 403
+    # An unclosed spooled file would warn at collection (ResourceWarning → error).
+    gc.collect()

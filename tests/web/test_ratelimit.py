@@ -13,10 +13,10 @@ from scamlink.config import ConfigError, RateLimits, Settings, load_settings
 from scamlink.lookup.keys import range_prefix
 from scamlink.lookup.query_log import QueryLog
 from scamlink.sharing.roles import Role
-from scamlink.store.lookup_log import count_since, prune_before
+from scamlink.store.lookup_log import QueryEntry, count_since, insert_entries, prune_before
 from scamlink.store.schema import lookup_query_log
 from scamlink.web.app import create_app
-from scamlink.web.ratelimit import TokenBuckets
+from scamlink.web.ratelimit import TokenBuckets, forwarded_client
 from tests.web.support import add_user, client_for, sign_in
 
 
@@ -168,3 +168,108 @@ def test_limits_from_the_environment(tmp_path: Path) -> None:
     for bad in ("-1", "lots", "1.5", "99999999999"):
         with pytest.raises(ConfigError, match="SCAMLINK_RATELIMIT_REPORT"):
             load_settings({**env, "SCAMLINK_RATELIMIT_REPORT": bad})
+
+
+def test_query_log_prunes_past_its_retention(engine: Engine) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    old = datetime.now(UTC) - timedelta(days=40)
+    with engine.begin() as conn:
+        insert_entries(conn, [QueryEntry(old, "public", "abcde", "unknown")] * 3)
+        insert_entries(conn, [QueryEntry(old + timedelta(days=20), "public", "abcde", None)])
+    log = QueryLog(engine, interval=60, retention=timedelta(days=30), prune_every=3600)
+    log.add("range", "01234")
+    assert log.flush() == 1
+    assert log.pruned == 3  # only what is older than 30 days
+    with engine.begin() as conn:
+        insert_entries(conn, [QueryEntry(old, "public", "abcde", "unknown")])
+    log.add("range", "01234")
+    log.flush()
+    assert log.pruned == 3  # not again within the hour
+    with engine.connect() as conn:
+        assert count_since(conn, old - timedelta(days=1)) == 4
+    kept = QueryLog(engine, interval=60)  # no retention: nothing is deleted
+    kept.add("range", "01234")
+    kept.flush()
+    assert kept.pruned == 0
+
+
+def test_the_app_prunes_with_the_configured_retention(settings: Settings, engine: Engine) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    app = create_app(
+        dataclasses.replace(settings, lookup_log_retention_days=2), engine, secure_cookies=False
+    )
+    with engine.begin() as conn:
+        insert_entries(
+            conn, [QueryEntry(datetime.now(UTC) - timedelta(days=3), "api", "abcde", None)]
+        )
+    client = client_for(app)
+    assert client.get("/api/v1/lookup/range/abcde").status_code == 200
+    assert query_log_of(app).flush() == 1
+    with engine.connect() as conn:
+        assert count_since(conn, datetime.now(UTC) - timedelta(days=30)) == 1  # the new one
+
+
+def query_log_of(app: FastAPI) -> QueryLog:
+    found = app.state.lookup_query_log
+    assert isinstance(found, QueryLog)
+    return found
+
+
+def test_forwarded_for_is_read_only_from_trusted_proxies() -> None:
+    proxies = ("10.0.0.0/24", "::1/128")
+    # No proxies configured: the header is ignored.
+    assert forwarded_client("10.0.0.5", "203.0.113.9", ()) == "10.0.0.5"
+    # From a peer that is not a trusted proxy: ignored (anyone can send it).
+    assert forwarded_client("198.51.100.7", "203.0.113.9", proxies) == "198.51.100.7"
+    # From a trusted proxy: the rightmost address that is not a trusted proxy.
+    assert forwarded_client("10.0.0.5", "203.0.113.9", proxies) == "203.0.113.9"
+    assert forwarded_client("10.0.0.5", "1.2.3.4, 203.0.113.9, 10.0.0.7", proxies) == "203.0.113.9"
+    assert forwarded_client("::1", "2001:db8::1", proxies) == "2001:db8::1"
+    # A malformed entry stops the walk at the last hop that can be believed.
+    assert forwarded_client("10.0.0.5", "203.0.113.9, junk", proxies) == "10.0.0.5"
+    assert forwarded_client("10.0.0.5", "junk, 203.0.113.9", proxies) == "203.0.113.9"
+    # Only proxies in the header: the leftmost (nothing further can be known).
+    assert forwarded_client("10.0.0.5", "10.0.0.9, 10.0.0.8", proxies) == "10.0.0.9"
+    assert forwarded_client("10.0.0.5", "", proxies) == "10.0.0.5"
+
+
+def test_rate_limits_key_on_the_forwarded_client(settings: Settings, engine: Engine) -> None:
+    from fastapi.testclient import TestClient
+
+    limited = dataclasses.replace(
+        settings, rate_limits=RateLimits(public=2, key=100, report=1), trusted_proxies=("10.0.0.5",)
+    )
+    app = create_app(limited, engine, secure_cookies=False)
+    proxy = TestClient(app, client=("10.0.0.5", 4000))
+    url = "/api/v1/lookup/range/abcde"
+
+    def status(client: TestClient, forwarded: str) -> int:
+        return client.get(url, headers={"X-Forwarded-For": forwarded}).status_code
+
+    # Behind the proxy, each client has its own bucket.
+    assert [status(proxy, "203.0.113.1") for _ in range(3)] == [200, 200, 429]
+    assert status(proxy, "203.0.113.2") == 200
+    # A client connecting directly cannot pick a fresh bucket by sending the header.
+    direct = TestClient(app, client=("198.51.100.7", 4000))
+    assert [status(direct, f"192.0.2.{n}") for n in range(3)] == [200, 200, 429]
+
+
+def test_trusted_proxies_and_retention_from_the_environment(tmp_path: Path) -> None:
+    env = {"SCAMLINK_DATA_DIR": str(tmp_path)}
+    default = load_settings(env)
+    assert (default.trusted_proxies, default.lookup_log_retention_days) == ((), 90.0)
+    custom = load_settings(
+        {
+            **env,
+            "SCAMLINK_TRUSTED_PROXIES": " 10.0.0.5, 10.1.0.0/16 ,::1",
+            "SCAMLINK_LOOKUP_LOG_RETENTION_DAYS": "30",
+        }
+    )
+    assert custom.trusted_proxies == ("10.0.0.5/32", "10.1.0.0/16", "::1/128")
+    assert custom.lookup_log_retention_days == 30.0
+    with pytest.raises(ConfigError, match=r"entry 2 \('proxy.example'\)"):
+        load_settings({**env, "SCAMLINK_TRUSTED_PROXIES": "10.0.0.5,proxy.example"})
+    with pytest.raises(ConfigError, match="SCAMLINK_LOOKUP_LOG_RETENTION_DAYS='0'"):
+        load_settings({**env, "SCAMLINK_LOOKUP_LOG_RETENTION_DAYS": "0"})

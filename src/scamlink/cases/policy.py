@@ -16,6 +16,10 @@ Notes belong to the agency that wrote them: AMBER+STRICT (the default) and RED s
 agency; AMBER reaches every agency taking part in the case (owner and accepted referrals);
 GREEN and CLEAR everyone who sees the case. Events on the timeline are for everyone who sees
 the case unless they carry an audience (an agency's own notes, links and tasks).
+
+Evidence (`may_see_evidence`) belongs to the agency that added it; beyond that agency only
+evidence marked CLEAR, GREEN or AMBER is seen: by the owner (what a recipient added), by a
+recipient (what was handed over with the referral it accepted), by desk officers (the owner's).
 """
 
 from __future__ import annotations
@@ -134,3 +138,28 @@ def check_referral(viewer: Viewer, case: CaseHead, to_agency: str, marking: Tlp)
         )
     if marking is Tlp.RED:
         raise CaseError("a referral reaches an agency: RED names people, use AMBER+STRICT", "tlp")
+
+
+# Evidence leaves its agency only when marked at most AMBER (AMBER+STRICT stays; RED is refused).
+EVIDENCE_SHAREABLE: frozenset[Tlp] = frozenset({Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER})
+
+
+def may_see_evidence(
+    viewer: Viewer, view: Seen, owner: str, holder: str, marking: Tlp, handed_over: bool
+) -> bool:
+    """Evidence held by `holder` on a case the viewer sees as `view` (owned by `owner`).
+
+    The holding agency always; beyond it only evidence marked CLEAR, GREEN or AMBER: the owning
+    agency sees what an agency that accepted a referral added; an agency that accepted a
+    referral sees what was handed over with it (`handed_over`), nothing else of the owner's;
+    desk officers see the owner's evidence.
+    """
+    if viewer.agency == holder:
+        return True
+    if marking not in EVIDENCE_SHAREABLE:
+        return False
+    if view.access is Access.OWNER:
+        return True
+    if view.access is Access.RECIPIENT:
+        return handed_over
+    return holder == owner

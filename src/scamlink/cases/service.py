@@ -9,11 +9,13 @@ not see is the same 404 as an absent one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Connection
 
+from scamlink.cases import notifications, notify
 from scamlink.cases.deadlines import (
     deadline_for,
     default_priority,
@@ -38,6 +40,7 @@ from scamlink.cases.workflow import OFFICERS, Side, Via, check_transition, next_
 from scamlink.sharing.audit import actor_of, record
 from scamlink.sharing.roles import Viewer
 from scamlink.sharing.tlp import Tlp
+from scamlink.store import case_board
 from scamlink.store import cases as rows
 from scamlink.store.agencies import get_agency
 
@@ -50,6 +53,33 @@ _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 def _not_found(what: str = NOT_FOUND, field: str | None = None) -> CaseError:
     return CaseError(what, field, 404)
+
+
+def _event(
+    conn: Connection,
+    viewer: Viewer,
+    case_id: int,
+    now: datetime,
+    action: str,
+    message: str = "",
+    *,
+    from_status: Status | None = None,
+    to_status: Status | None = None,
+    audience: str | None = None,
+) -> None:
+    """One entry on the case's timeline: `viewer` did `action` at `now`."""
+    rows.add_event(
+        conn,
+        case_id,
+        at=now,
+        actor_user_id=viewer.user_id,
+        actor_agency=viewer.agency,
+        action=action,
+        message=message,
+        from_status=from_status,
+        to_status=to_status,
+        audience=audience,
+    )
 
 
 def _officer(viewer: Viewer) -> None:
@@ -125,15 +155,14 @@ def create_case(conn: Connection, viewer: Viewer, new: NewCase, now: datetime) -
         due=on_create(now, deadline),
         now=now,
     )
-    rows.add_event(
+    _event(
         conn,
+        viewer,
         case_id,
-        at=now,
-        actor_user_id=viewer.user_id,
-        actor_agency=viewer.agency,
-        action="created",
+        now,
+        "created",
+        f"{new.kind.value}, {priority.value}",
         to_status=Status.NEW,
-        message=f"{new.kind.value}, {priority.value}",
     )
     return case_id
 
@@ -175,16 +204,15 @@ def transition(
         head.status, target, side=view.side, role=viewer.role, via=Via.MOVE, reason=reason
     )
     _responded(conn, head, target, now)
-    rows.add_event(
+    _event(
         conn,
+        viewer,
         case_id,
-        at=now,
-        actor_user_id=viewer.user_id,
-        actor_agency=viewer.agency,
-        action="status",
+        now,
+        "status",
+        _text(reason, "reason", required=False),
         from_status=head.status,
         to_status=target,
-        message=_text(reason, "reason", required=False),
     )
     moved = rows.case_head(conn, case_id)
     assert moved is not None
@@ -201,15 +229,7 @@ def set_priority(
     if priority is head.priority:
         return
     _responded(conn, head, head.status, now, priority)
-    rows.add_event(
-        conn,
-        case_id,
-        at=now,
-        actor_user_id=viewer.user_id,
-        actor_agency=viewer.agency,
-        action="priority",
-        message=f"{head.priority.value} → {priority.value}",
-    )
+    _event(conn, viewer, case_id, now, "priority", f"{head.priority.value} → {priority.value}")
 
 
 # --- referrals ------------------------------------------------------------------------------
@@ -255,16 +275,32 @@ def refer(conn: Connection, viewer: Viewer, case_id: int, new: NewReferral, now:
     )
     status = Status.REFERRED if moves else head.status
     _responded(conn, head, status, now)
-    rows.add_event(
+    told = rows.case_head(conn, case_id)
+    assert told is not None
+    notify.tell(
         conn,
+        [
+            notifications.on_referral(
+                told,
+                referral_id=referral_id,
+                to_agency=new.to_agency,
+                message=message,
+                language=new.language,
+                tlp=new.tlp.value,
+                respond_by=now + respond_within,
+            )
+        ],
+        now,
+    )
+    _event(
+        conn,
+        viewer,
         case_id,
-        at=now,
-        actor_user_id=viewer.user_id,
-        actor_agency=viewer.agency,
-        action="referred",
+        now,
+        "referred",
+        f"{new.to_agency} ({new.tlp.value})",
         from_status=head.status if moves else None,
         to_status=Status.REFERRED if moves else None,
-        message=f"{new.to_agency} ({new.tlp.value})",
     )
     record(
         conn,
@@ -323,16 +359,15 @@ def respond(
             reason=reason,
         )
         _responded(conn, head, moved, now)
-    rows.add_event(
+    _event(
         conn,
+        viewer,
         found.case_id,
-        at=now,
-        actor_user_id=viewer.user_id,
-        actor_agency=viewer.agency,
-        action="referral_accepted" if accept else "referral_declined",
+        now,
+        "referral_accepted" if accept else "referral_declined",
+        reason,
         from_status=head.status if moved else None,
         to_status=moved,
-        message=reason,
     )
     record(
         conn,
@@ -344,6 +379,12 @@ def respond(
     )
     answered = rows.referral(conn, referral_id)
     assert answered is not None
+    told = rows.case_head(conn, found.case_id)
+    assert told is not None
+    notice = notifications.on_response(
+        told, referral_id=referral_id, to_agency=found.to_agency, accepted=accept, reason=reason
+    )
+    notify.tell(conn, [notice], now)
     return answered
 
 
@@ -360,16 +401,7 @@ def add_note(
     note_id = rows.insert_note(conn, case_id, viewer.agency, viewer.user_id, marking, body, now)
     if view.access is Access.OWNER:
         _responded(conn, head, head.status, now)
-    rows.add_event(
-        conn,
-        case_id,
-        at=now,
-        actor_user_id=viewer.user_id,
-        actor_agency=viewer.agency,
-        action="note",
-        message=f"TLP:{marking.value}",
-        audience=viewer.agency,
-    )
+    _event(conn, viewer, case_id, now, "note", f"TLP:{marking.value}", audience=viewer.agency)
     return note_id
 
 
@@ -386,16 +418,7 @@ def add_task(
     assert viewer.agency is not None
     title = _text(title, "title", required=True, limit=MAX_TITLE)
     task_id = rows.insert_task(conn, case_id, viewer.agency, title, due_at, viewer.user_id, now)
-    rows.add_event(
-        conn,
-        case_id,
-        at=now,
-        actor_user_id=viewer.user_id,
-        actor_agency=viewer.agency,
-        action="task",
-        message=title,
-        audience=viewer.agency,
-    )
+    _event(conn, viewer, case_id, now, "task", title, audience=viewer.agency)
     return task_id
 
 
@@ -406,16 +429,7 @@ def complete_task(conn: Connection, viewer: Viewer, task_id: int, now: datetime)
         raise _not_found("no such task")
     if not rows.complete_task(conn, task_id, now):
         raise CaseError("the task is already done", "task", 409)
-    rows.add_event(
-        conn,
-        found.case_id,
-        at=now,
-        actor_user_id=viewer.user_id,
-        actor_agency=viewer.agency,
-        action="task_done",
-        message=found.title,
-        audience=viewer.agency,
-    )
+    _event(conn, viewer, found.case_id, now, "task_done", found.title, audience=viewer.agency)
 
 
 def add_link(
@@ -442,14 +456,13 @@ def add_link(
         raise CaseError(f"no such {kind.value} {target_id}", "target_id", 422)
     link_id, new = rows.add_link(conn, case_id, kind, stored, role, viewer.user_id, now)
     if new:
-        rows.add_event(
+        _event(
             conn,
+            viewer,
             case_id,
-            at=now,
-            actor_user_id=viewer.user_id,
-            actor_agency=viewer.agency,
-            action="link",
-            message=f"{kind.value} {stored} ({role.value})",
+            now,
+            "link",
+            f"{kind.value} {stored} ({role.value})",
             audience=head.owner_agency,
         )
     return link_id
@@ -509,3 +522,25 @@ def view_case(conn: Connection, viewer: Viewer, case_id: int, now: datetime) -> 
         tasks=rows.tasks_of(conn, case_id, viewer.agency),
         moves=moves,
     )
+
+
+def board_moves(
+    conn: Connection, viewer: Viewer, heads: Iterable[CaseHead]
+) -> dict[int, list[Status]]:
+    """Where the viewer may move each card of the board (the keyboard's "move to" menu): the
+    owner's moves for its own cases, the recipient's for cases referred to it and accepted,
+    none for a desk officer's view of its nationals' cases. The server checks each move again."""
+    cards = list(heads)
+    received = case_board.accepted_among(
+        conn, viewer, [h.id for h in cards if h.owner_agency != viewer.agency]
+    )
+    out: dict[int, list[Status]] = {}
+    for head in cards:
+        if head.owner_agency == viewer.agency:
+            side: Side | None = Side.OWNER
+        elif head.id in received:
+            side = Side.RECIPIENT
+        else:
+            side = None
+        out[head.id] = [] if side is None else next_statuses(head.status, side, viewer.role)
+    return out

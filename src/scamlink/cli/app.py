@@ -1,48 +1,79 @@
-"""Command tree."""
+"""Command tree.
+
+Each command's module is imported only when that command runs (or when `--help` lists them),
+so `scamlink lookup` does not pay for importing the report pipeline, the web app or DuckDB.
+"""
 
 from __future__ import annotations
 
-import typer
+import importlib
+from typing import Any
 
-from scamlink.cli import agencies, db, demo, serve
-from scamlink.cli import audit as audit_cli
-from scamlink.cli import blocklist as blocklist_cli
-from scamlink.cli import campaigns as campaigns_cli
-from scamlink.cli import cases as cases_cli
-from scamlink.cli import extract as extract_cli
-from scamlink.cli import importing as importing_cli
-from scamlink.cli import keys as keys_cli
-from scamlink.cli import linking as linking_cli
-from scamlink.cli import lookup as lookup_cli
-from scamlink.cli import personal_data as personal_data_cli
-from scamlink.cli import quality as quality_cli
-from scamlink.cli import sharing as sharing_cli
-from scamlink.cli import users as users_cli
+import typer
+from typer.core import TyperCommand, TyperGroup
+
 from scamlink.cli.errors import TranslatingGroup
+
+# name → (module, attribute): a Typer group (`app`) or a function that is the command.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "agencies": ("scamlink.cli.agencies", "app"),
+    "audit": ("scamlink.cli.audit", "app"),
+    "blocklist": ("scamlink.cli.blocklist", "app"),
+    "campaigns": ("scamlink.cli.campaigns", "campaigns"),
+    "cases": ("scamlink.cli.cases", "app"),
+    "db": ("scamlink.cli.db", "app"),
+    "demo": ("scamlink.cli.demo", "app"),
+    "extract": ("scamlink.cli.extract", "extract"),
+    "import": ("scamlink.cli.importing", "app"),
+    "keys": ("scamlink.cli.keys", "app"),
+    "labels": ("scamlink.cli.labels", "app"),
+    "link": ("scamlink.cli.linking", "app"),
+    "lookup": ("scamlink.cli.lookup", "lookup"),
+    "notifications": ("scamlink.cli.notifications", "app"),
+    "personal-data": ("scamlink.cli.personal_data", "app"),
+    "serve": ("scamlink.cli.serve", "serve"),
+    "sharing": ("scamlink.cli.sharing", "app"),
+    "trace": ("scamlink.cli.trace", "trace_command"),
+    "users": ("scamlink.cli.users", "app"),
+    "warninglists": ("scamlink.cli.extract", "warninglists"),
+}
+
+
+def load_command(name: str) -> TyperCommand | TyperGroup:
+    module_name, attribute = COMMANDS[name]
+    target = getattr(importlib.import_module(module_name), attribute)
+    if isinstance(target, typer.Typer):
+        command: TyperCommand | TyperGroup = typer.main.get_group(target)
+    else:
+        single = typer.Typer(add_completion=False)
+        single.command(name)(target)
+        loaded = typer.main.get_command(single)
+        assert isinstance(loaded, TyperCommand)
+        command = loaded
+    command.name = name
+    return command
+
+
+class LazyGroup(TranslatingGroup):
+    def list_commands(self, ctx: Any) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.add_command(load_command(cmd_name), cmd_name)
+        return self.commands.get(cmd_name)
+
 
 app = typer.Typer(
     name="scamlink",
-    cls=TranslatingGroup,
+    cls=LazyGroup,
     help="Link scam reports across Korea and ASEAN.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.add_typer(db.app, name="db")
-app.add_typer(agencies.app, name="agencies")
-app.add_typer(demo.app, name="demo")
-app.add_typer(importing_cli.app, name="import")
-app.add_typer(linking_cli.app, name="link")
-linking_cli.app.command("quality")(quality_cli.quality)  # scores against a world's truth
-app.command("campaigns")(campaigns_cli.campaigns)
-app.command("serve")(serve.serve)
-app.command("extract")(extract_cli.extract)
-app.command("warninglists")(extract_cli.warninglists)
-app.command("lookup")(lookup_cli.lookup)
-app.add_typer(users_cli.app, name="users")
-app.add_typer(keys_cli.app, name="keys")
-app.add_typer(audit_cli.app, name="audit")
-app.add_typer(personal_data_cli.app, name="personal-data")
-app.add_typer(sharing_cli.app, name="sharing")
-app.add_typer(blocklist_cli.app, name="blocklist")
-app.add_typer(cases_cli.app, name="cases")
+
+
+@app.callback()
+def _root() -> None:
+    """Link scam reports across Korea and ASEAN."""

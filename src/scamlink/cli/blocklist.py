@@ -1,7 +1,9 @@
-"""`scamlink blocklist export --type TYPE --agency CODE [--since VERSION] [--format json|text]`.
+"""`scamlink blocklist export --type TYPE --agency CODE [--since VERSION] [--format json|text]`
+and `scamlink blocklist withdraw --source NAME --agency CODE [--type TYPE VALUE…]`.
 
-The same snapshot or delta as `GET /api/v1/blocklist`, as staff of the agency would get it
-(lookup/blocklist.py), written to stdout or `--out FILE`; audited as an export.
+`export`: the same snapshot or delta as `GET /api/v1/blocklist`, as staff of the agency would
+get it (lookup/blocklist.py), written to stdout or `--out FILE`; audited as an export.
+`withdraw`: a partner's imported list (or some of its values) taken back (lookup/listings.py).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import typer
 
 from scamlink.cli.operator import cli_actor
 from scamlink.config import load_settings
+from scamlink.indicators import IndicatorType
 from scamlink.lookup.blocklist import BadBlocklistRequest, blocklist, parse_type
+from scamlink.lookup.listings import ListRefused, withdraw
 from scamlink.sharing.audit import record
 from scamlink.sharing.roles import Role, Viewer
 from scamlink.store.agencies import get_agency
@@ -87,3 +91,44 @@ def export(
         f"{answer.checksum}{'' if answer.full else ' (delta)'}",
         err=True,
     )
+
+
+@app.command("withdraw")
+def withdraw_list(
+    source: Annotated[str, typer.Option("--source", help="The list's name, as imported")],
+    agency: Annotated[str, typer.Option("--agency", help="The agency the list was imported for")],
+    kind: Annotated[
+        str | None, typer.Option("--type", help="Type of the VALUEs (with values only)")
+    ] = None,
+    values: Annotated[
+        list[str] | None, typer.Argument(help="Withdraw only these values (default: the list)")
+    ] = None,
+) -> None:
+    """Withdraw a partner's list imported with `scamlink import indicators` (or some of its
+    values): lookups stop counting it within a second and blocklist deltas carry the removals.
+    Audited."""
+    chosen: IndicatorType | None = None
+    if kind is not None:
+        try:
+            chosen = parse_type(kind)
+        except BadBlocklistRequest as e:
+            _refuse(str(e))
+    code = agency.strip().upper()
+    with opened_store(load_settings()) as engine:
+        with engine.connect() as conn:
+            found = get_agency(conn, code)
+        if found is None:
+            _refuse(f"unknown agency {agency!r} (see 'scamlink agencies list')")
+        try:
+            withdrawn = withdraw(
+                engine,
+                source=source,
+                agency=code,
+                actor=cli_actor(),
+                kind=chosen,
+                values=values or (),
+                country=found.country,
+            )
+        except ListRefused as e:
+            _refuse(str(e))
+    typer.echo(f"withdrew {withdrawn} listing(s) of {source.strip()!r} ({code})")

@@ -1,4 +1,4 @@
-"""`scamlink cases list|show|create|transition|deadlines`: cases from the command line, as JSON.
+"""`scamlink cases list|show|create|transition|deadlines|export`: cases from the command line.
 
 Each command acts as one user (`--as EMAIL`), under the same rules as the web: the user's
 agency and role decide what is seen and allowed. A refusal prints `error: FIELD: reason` and
@@ -8,16 +8,18 @@ exits with 2.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 from sqlalchemy import Connection
 
-from scamlink.cases import service
+from scamlink.cases import dossier, service
 from scamlink.cases.deadlines import DEFAULT_DEADLINES, checked_minutes, deadline_for, system_clock
 from scamlink.cases.model import CaseError, CaseKind, NewCase, Priority, Status
 from scamlink.cases.records import case_json, head_json
 from scamlink.config import load_settings
+from scamlink.interop.pdf import PdfError
 from scamlink.sharing.roles import Viewer
 from scamlink.sharing.tlp import Tlp
 from scamlink.store import case_board
@@ -181,3 +183,50 @@ def deadlines(
             for p in DEFAULT_DEADLINES
         }
     )
+
+
+@app.command("export")
+def export(
+    case_id: Annotated[int, typer.Argument(help="The case's number")],
+    as_user: AsUser,
+    pdf: Annotated[
+        Path | None, typer.Option("--pdf", help="Write the dossier as a PDF to this file")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the dossier as JSON on standard output")
+    ] = False,
+) -> None:
+    """The case's dossier as the user sees it (PDF or JSON): summary, people, timeline, links,
+    notes, evidence with hashes and custody logs. The export is audited and recorded in each
+    piece of evidence's chain of custody."""
+    if (pdf is None) == (not as_json):
+        _fail("choose one of --pdf FILE or --json")
+    now = system_clock()
+    fmt = "pdf" if pdf is not None else "json"
+    with opened_store(load_settings()) as engine:
+        try:
+            if pdf is None:
+                with engine.begin() as conn:
+                    content = dossier.export(conn, _viewer(conn, as_user), case_id, fmt, now)
+            else:
+                # Typeset before anything is written (no lock held); the export is recorded
+                # with the file written in its transaction: a PDF that fails or cannot be
+                # written records no export.
+                with engine.connect() as conn:
+                    viewer = _viewer(conn, as_user)
+                    content = dossier.pending_export(conn, viewer, case_id, fmt, now)
+                document = dossier.dossier_pdf(content)
+                with engine.begin() as conn:
+                    dossier.record(conn, viewer, content, fmt)
+                    try:
+                        pdf.write_bytes(document)
+                    except OSError as error:
+                        _fail(f"--pdf: cannot write {pdf}: {error.strerror or error}")
+        except CaseError as error:
+            _refused(error)
+        except PdfError as error:
+            _fail(str(error))
+    if pdf is None:
+        _print(dossier.dossier_json(content))
+        return
+    typer.echo(f"dossier of case {case_id}: {pdf} ({len(document)} bytes)")

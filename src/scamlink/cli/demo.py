@@ -11,7 +11,7 @@ from rich.console import Console
 
 from scamlink.cli.progress import progress_bar
 from scamlink.config import load_settings
-from scamlink.demo.load import load_world, world_files
+from scamlink.demo.load import load_laundering, load_world, world_files
 from scamlink.store.database import opened_store
 from scamlink.store.stats import total_reports
 
@@ -31,8 +31,15 @@ def generate(
             help="The noisy world: more variants, typos, shared values, second reports",
         ),
     ] = False,
+    laundering: Annotated[
+        bool,
+        typer.Option(
+            "--laundering/--no-laundering",
+            help="Also the crypto flows of the victims' payments (transfers, truth, TagPack)",
+        ),
+    ] = True,
 ) -> None:
-    """Write reports-<AGENCY>.csv per agency and truth.csv."""
+    """Write reports-<AGENCY>.csv per agency and truth.csv (and the laundering flows)."""
     from scamlink.demo import generate as generate_world  # heavy: narrative tables
 
     with progress_bar("generating reports", reports) as advance:
@@ -43,6 +50,14 @@ def generate(
         f"wrote {summary.total_reports} reports from {summary.campaigns} campaigns "
         f"of {summary.compounds} compounds into {out}"
     )
+    if laundering:
+        from scamlink.demo.laundering import generate_laundering
+
+        flows = generate_laundering(out, seed)
+        Console().print(
+            f"wrote {len(flows.payments)} victim payments and their laundering "
+            f"({len(flows.transfers)} transfers, {len(flows.utxo)} Bitcoin transactions)"
+        )
 
 
 @app.command()
@@ -65,6 +80,7 @@ def load(
         total = sum(_count_rows(path) for _, path in world_files(world))
         with progress_bar("loading reports", total) as advance:
             summary = load_world(engine, world, advance)
+        laundering = load_laundering(engine, world)
     result = {
         "stored": summary.stored,
         "duplicates": summary.duplicates,
@@ -73,6 +89,8 @@ def load(
         ],
         "dropped_values": summary.dropped_values,
     }
+    if laundering is not None:
+        result["laundering"] = laundering
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
     else:
@@ -81,6 +99,8 @@ def load(
             f"rejected {len(summary.rejected)}, indicator values left out "
             f"{summary.dropped_values}"
         )
+        if laundering is not None:
+            console.print(f"laundering flows: {json.dumps(laundering)}")
 
 
 def _count_rows(path: Path) -> int:

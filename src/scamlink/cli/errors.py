@@ -2,40 +2,38 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
-from scamlink.config import ConfigError
-from scamlink.demo.load import NotAWorld
-from scamlink.sharing.accounts import WeakPassword
-from scamlink.sharing.administration import AccountError
-from scamlink.sharing.api_keys import ApiKeyError
-from scamlink.sharing.keystore import KeyStoreError
-from scamlink.sharing.personal_data import PersonalDataError
-from scamlink.sharing.sharing_admin import SharingError
-from scamlink.sharing.victims import NotAllowed
-from scamlink.store.agencies import AgencyExists
-from scamlink.store.engine import StoreUnavailable
-from scamlink.store.users import UserExists
-from scamlink.store.victims import UnknownReport
+# module → the error classes in it a person can act on. Looked up only in modules already
+# imported: an exception can only be an instance of a class whose module was loaded, and the
+# command tree must not import every subcommand's dependencies just to name their errors.
+USER_FACING_ERRORS: dict[str, tuple[str, ...]] = {
+    "scamlink.config": ("ConfigError",),
+    "scamlink.store.engine": ("StoreUnavailable",),
+    "scamlink.store.agencies": ("AgencyExists",),
+    "scamlink.store.users": ("UserExists",),
+    "scamlink.sharing.accounts": ("WeakPassword",),
+    "scamlink.demo.load": ("NotAWorld",),
+    "scamlink.sharing.administration": ("AccountError",),
+    "scamlink.sharing.api_keys": ("ApiKeyError",),
+    "scamlink.sharing.keystore": ("KeyStoreError",),
+    "scamlink.sharing.personal_data": ("PersonalDataError",),
+    "scamlink.sharing.victims": ("NotAllowed",),
+    "scamlink.store.victims": ("UnknownReport",),
+    "scamlink.sharing.sharing_admin": ("SharingError",),
+}
 
-USER_FACING_ERRORS = (
-    ConfigError,
-    StoreUnavailable,
-    AgencyExists,
-    UserExists,
-    WeakPassword,
-    NotAWorld,
-    AccountError,
-    ApiKeyError,
-    KeyStoreError,
-    PersonalDataError,
-    NotAllowed,
-    UnknownReport,
-    SharingError,
-)
+
+def is_user_facing(exc: BaseException) -> bool:
+    for module_name, names in USER_FACING_ERRORS.items():
+        module = sys.modules.get(module_name)
+        if module is not None and isinstance(exc, tuple(getattr(module, n) for n in names)):
+            return True
+    return False
 
 
 class TranslatingGroup(TyperGroup):
@@ -44,6 +42,8 @@ class TranslatingGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except USER_FACING_ERRORS as exc:
+        except Exception as exc:
+            if not is_user_facing(exc):
+                raise
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None

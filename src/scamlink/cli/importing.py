@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from scamlink.cli.import_indicators import indicators
+from scamlink.cli.import_transfers import transfers
 from scamlink.cli.progress import progress_bar
 from scamlink.config import load_settings
 from scamlink.interop.encodings import EncodingProblem, named_encoding
@@ -38,6 +39,7 @@ from scamlink.store.database import opened_store
 
 app = typer.Typer(help="Import files into the store.", no_args_is_help=True)
 app.command("indicators")(indicators)  # partners' lists as listings (lookup/listings.py)
+app.command("transfers")(transfers)  # on-chain transfers (tracing/importing.py)
 
 LISTED = 20  # problems printed; the rest are counted (all of them go to --errors)
 SOURCES = ", ".join(s.value for s in ReportSource)

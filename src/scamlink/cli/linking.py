@@ -20,6 +20,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from scamlink.cli.quality import quality
 from scamlink.config import load_settings
 from scamlink.linking.engine import DuckDBEngine, Phase
 from scamlink.linking.rebuild import rebuild as rebuild_campaigns
@@ -116,3 +117,6 @@ def rebuild(
             f"{summary.changed_figures} indicator figures written, "
             f"{summary.warninglisted} warninglisted indicators ({result['seconds']} s)"
         )
+
+
+app.command("quality")(quality)  # scores the store's campaigns against a world's truth

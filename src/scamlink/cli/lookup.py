@@ -1,10 +1,13 @@
 """`scamlink lookup [--country CC] [--agency CODE] [--json] VALUE…`: has this been reported?
+`scamlink lookup --build-index`: build the lookup index from the store and save its snapshot.
 
 Without `--agency` the answer is the public's (the public standing, no facts). With it, the
 command acts as an officer of that agency (as `personal-data` does): the verdict and facts of
 what that agency's staff may see under the markings. The index is the server's snapshot
 (read, never written) brought up to date from the store, or built from the store when there is
-none.
+none. A server's first start without a snapshot builds the index before it serves (about
+4 minutes at 10 million indicators); `--build-index` does that ahead, e.g. after `scamlink db
+upgrade` or loading a large store, so the server starts from the snapshot in a second.
 """
 
 from __future__ import annotations
@@ -56,7 +59,9 @@ def _print_table(answers: list[Answer], members: bool) -> None:
 
 
 def lookup(
-    values: Annotated[list[str], typer.Argument(help="Values as pasted (quote each one)")],
+    values: Annotated[
+        list[str] | None, typer.Argument(help="Values as pasted (quote each one)")
+    ] = None,
     country: Annotated[
         str | None, typer.Option("--country", help="Country of numbers written without +code")
     ] = None,
@@ -70,9 +75,22 @@ def lookup(
     server: Annotated[
         str | None, typer.Option("--server", help="With --private: ask this server, e.g. https://…")
     ] = None,
+    build_index: Annotated[
+        bool,
+        typer.Option(
+            "--build-index", help="Build the index from the store and save the server's snapshot"
+        ),
+    ] = False,
 ) -> None:
     """Has this been reported? The verdict on each value (reported, suspicious, unknown,
     safe-listed, invalid) with its canonical key and type."""
+    if build_index:
+        if values:
+            raise typer.BadParameter("give no values with --build-index", param_hint="VALUE")
+        _build_index()
+        return
+    if not values:
+        raise typer.BadParameter("give at least one value to look up", param_hint="VALUE")
     if len(values) > MAX_BATCH:
         raise typer.BadParameter(f"at most {MAX_BATCH} values at a time", param_hint="VALUE")
     code = _country(country)
@@ -100,3 +118,15 @@ def lookup(
             typer.echo(json.dumps(answer_json(answer), ensure_ascii=False))
     else:
         _print_table(answers, not viewer.is_public)
+
+
+def _build_index() -> None:
+    settings = load_settings()
+    folder = settings.data_dir / INDEX_FOLDER
+    with opened_store(settings) as engine:
+        live = LiveIndex(engine, folder, embargo=timedelta(hours=settings.lookup_embargo_hours))
+        built = live.build()
+    typer.echo(
+        f"lookup index: {built.indicators:,} indicators built in {built.seconds:.1f} s, "
+        f"snapshot saved in {folder}"
+    )

@@ -61,6 +61,44 @@ def load_world(
     return summary
 
 
+# The laundering files `demo generate` writes beside the reports (demo/laundering.py).
+LAUNDERING_FILES = (
+    ("transfers-tron.json", "tron"),
+    ("transfers-eth.csv", "eth"),
+    ("transfers-btc.json", "btc"),
+)
+LABELS_AGENCY = "ASEANAPOL"  # the synthetic TagPack is shared reference data
+
+
+def load_laundering(engine: Engine, world_dir: Path) -> dict[str, object] | None:
+    """Import the world's transfers and its TagPack (None when the world has none). Idempotent:
+    transfers already stored are duplicates, labels are upserted."""
+    from scamlink.store.labels import upsert_labels
+    from scamlink.tracing.importing import import_transfers
+    from scamlink.tracing.model import Chain
+    from scamlink.tracing.tagpacks import load_tagpack
+
+    present = [(world_dir / name, chain) for name, chain in LAUNDERING_FILES]
+    present = [(path, chain) for path, chain in present if path.exists()]
+    if not present:
+        return None
+    result: dict[str, object] = {}
+    for path, chain in present:
+        summary = import_transfers(engine, path, Chain(chain))
+        result[chain] = {
+            "stored": summary.stored,
+            "duplicates": summary.duplicates,
+            "rejected_rows": summary.rejected_rows,
+        }
+    tagpack = world_dir / "labels.yaml"
+    if tagpack.exists():
+        labels = load_tagpack(tagpack)
+        with engine.begin() as conn:
+            upsert_labels(conn, labels, LABELS_AGENCY)
+        result["labels"] = len(labels)
+    return result
+
+
 def ensure_demo_accounts(engine: Engine) -> int:
     # One Argon2id hash (about 0.3 s) serves every demo login: they share the password anyway.
     password_hash = hash_password(DEMO_PASSWORD)

@@ -13,8 +13,11 @@ from scamlink.indicators.types import Indicator, IndicatorType, InvalidIndicator
 
 _CANONICAL_RE = re.compile(r"^\s*([A-Za-z]{2})\s*:\s*([A-Za-z0-9_]+)\s*:\s*([0-9]+)\s*$")
 # An account number as written: digits with single spaces, dashes or dots between groups, not
-# glued to Latin letters (so "Maybank2u" has no number in it).
-ACCOUNT_NUMBER_RE = re.compile(r"(?<![A-Za-z0-9])[0-9](?:[ \-.]?[0-9])*(?![A-Za-z0-9])")
+# glued to Latin letters (so "Maybank2u" has no number in it). The first digit comes before the
+# lookbehind (which then spans it), so `re` skips from one digit to the next instead of trying
+# the lookbehind at every character: the same matches as "(?<![A-Za-z0-9])[0-9]…".
+ACCOUNT_NUMBER_RE = re.compile(r"[0-9](?<![A-Za-z0-9][0-9])(?:[ \-.]?[0-9])*(?![A-Za-z0-9])")
+_NOT_DIGIT_RE = re.compile(r"[^0-9]")
 _COUNTRY_PREFIX_RE = re.compile(
     r"^\s*[\[(]?([A-Za-z]{2})[\])]?\s*[:/|\-]?\s+(?=\S)|^([A-Za-z]{2}):"
 )
@@ -68,7 +71,7 @@ def canonical_bank_account(raw: str, country: str | None = None) -> Indicator:
     if len(numbers) > 1:
         raise InvalidIndicator(f"more than one number in the account value {raw!r}")
     written = numbers[0]
-    digits = re.sub(r"[^0-9]", "", written)
+    digits = _NOT_DIGIT_RE.sub("", written)
     name = ACCOUNT_NUMBER_RE.sub(" ", text).strip(" \t:;,-/|()[]#")
     if not name:
         raise InvalidIndicator(f"no bank named in {raw!r}")

@@ -641,18 +641,29 @@ def _add_hosts(run: _Pass, hosts: Sequence[Hit], written: str, start: int, end: 
 
 def _bank_accounts(run: _Pass) -> None:
     s = run.s
+    claimed = run.claimed
     for m in _ACCOUNT_RUN_RE.finditer(s):
-        a, b = m.start(), m.end()
-        if not run.free(a, b) or (_THOUSANDS_RE.fullmatch(s, a, b) and money_after(s, b)):
+        a, b = m.span()
+        if claimed.find(1, a, b) >= 0 or (_THOUSANDS_RE.fullmatch(s, a, b) and money_after(s, b)):
             continue  # taken, or an amount ("86.300.000 đồng")
         # A run may join a phone and the account next to it ("02-6054-0340 215-743-591079
         # (KJB)"): the bank before a number fixes its start, the bank after it its end.
-        spaces = [i for i in range(a, b) if s[i] == " "]
+        spaces = _spaces(s, a, b)
         span = _account_before(run, a, (b, *reversed(spaces))) or _account_after(run, a, spaces, b)
         if span is not None:
             start, end, ind = span
             run.claim(start, end)
             run.add(ind, start, end)
+
+
+def _spaces(s: str, a: int, b: int) -> list[int]:
+    """The positions of the spaces in s[a:b], in order (str.find runs in C)."""
+    out = []
+    i = s.find(" ", a, b)
+    while i >= 0:
+        out.append(i)
+        i = s.find(" ", i + 1, b)
+    return out
 
 
 def _account_before(run: _Pass, a: int, ends: tuple[int, ...]) -> tuple[int, int, Hit] | None:
@@ -748,27 +759,10 @@ def _account_after(run: _Pass, a: int, spaces: list[int], b: int) -> tuple[int, 
     return None
 
 
-def _phone_spans(s: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """The candidate itself, then, when it holds several space-separated groups (two numbers
-    in a row), its prefixes ending at a space, longest first."""
-    yield start, end
-    cuts = [m.start() for m in _PHONE_GROUP_SEP_RE.finditer(s, start, end)]
-    for cut in reversed(cuts):
-        yield start, cut
-
-
-def _balanced(s: str, start: int, end: int) -> tuple[int, int]:
-    if s[end - 1] == ")" and s.count("(", start, end) < s.count(")", start, end):
-        end -= 1
-    if s[start] == "(" and s.count(")", start, end) < s.count("(", start, end):
-        start += 1
-    return start, end
-
-
 def _phones(run: _Pass) -> None:
     s = run.s
     for m in _PHONE_FIND_RE.finditer(s):
-        begin, stop = m.start(), m.end()
+        begin, stop = m.span()
         # Two numbers in a row ("010-7636-9019 010-9567-7011") are one match: after a number
         # found at its start, look again at the rest.
         while stop - begin >= 7:
@@ -781,20 +775,34 @@ def _phones(run: _Pass) -> None:
 
 
 def _phone_at(run: _Pass, begin: int, stop: int) -> int | None:
-    """The end of the phone number starting at `begin` (the longest that validates)."""
+    """The end of the phone number starting at `begin` (the longest that validates). Tried in
+    turn: the candidate itself, then, when it holds several space-separated groups (two numbers
+    in a row), its prefixes ending at a space, longest first; each without an unbalanced
+    bracket at either end. (Most candidates are decided by the first: the spaces are looked
+    for only when it fails.)"""
     s = run.s
-    for start, end in _phone_spans(s, begin, stop):
-        start, end = _balanced(s, start, end)
-        if end - start < 7 or not run.free(start, end):
-            continue
-        if not_a_phone(s, start, end):
+    claimed = run.claimed
+    end = stop
+    cuts: list[int] | None = None
+    while True:
+        start = begin
+        if s[end - 1] == ")" and s.count("(", start, end) < s.count(")", start, end):
+            end -= 1
+        if s[start] == "(" and s.count(")", start, end) < s.count("(", start, end):
+            start += 1
+        if end - start >= 7 and claimed.find(1, start, end) < 0:
+            if not_a_phone(s, start, end):
+                return None
+            found = _canonical("phone", run.plain[start:end], run.country)
+            if found:
+                run.claim(start, end)
+                run.add(found[0], start, end)
+                return end
+        if cuts is None:  # the next span: the prefix ending at the last space before
+            cuts = [m.start() for m in _PHONE_GROUP_SEP_RE.finditer(s, begin, stop)]
+        if not cuts:
             return None
-        found = _canonical("phone", run.plain[start:end], run.country)
-        if found:
-            run.claim(start, end)
-            run.add(found[0], start, end)
-            return end
-    return None
+        end = cuts.pop()
 
 
 # Cheap tests that let a pass skip a text with nothing for it (most narratives).

@@ -15,7 +15,7 @@ from scamlink.indicators.crypto import (
     canonical_wallet,
 )
 from scamlink.indicators.handles import parse_handle
-from scamlink.indicators.phone import canonical_phone
+from scamlink.indicators.phone_memo import canonical_phone
 from scamlink.indicators.types import FieldKind, Indicator, IndicatorType, InvalidIndicator
 from scamlink.indicators.web import (
     canonical_domain,

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from scamlink.indicators.digits import to_ascii_digits
-from scamlink.indicators.phone import canonical_phone
-from scamlink.indicators.phone_memo import phone_value
+from scamlink.indicators.phone_memo import canonical_phone, phone_value
 from scamlink.indicators.types import Indicator, IndicatorType, InvalidIndicator
 from scamlink.indicators.web import refang
 
@@ -136,6 +135,8 @@ _RULES = {
     T.KAKAO: "4-20 letters, digits, '.', '_' or '-'",
     T.WECHAT: "6-20 letters, digits, '_' or '-', starting with a letter",
 }
+_SPACES_RE = re.compile(r"\s+")
+_NOT_PHONE_CHAR_RE = re.compile(r"[^0-9+]")
 _TG_INVITE = re.compile(r"^\+[A-Za-z0-9_\-]{8,64}$")
 _CODE = re.compile(r"^[A-Za-z0-9_\-]{4,64}$")
 _PHONEISH = re.compile(r"^\+?[0-9][0-9\s\-().]{5,}[0-9]$")
@@ -237,7 +238,7 @@ def _from_zalo(
     if rest[:2].lower() == "g/" and _CODE.match(rest[2:]):
         return [_handle(T.ZALO, "g/" + rest[2:], rest)]
     if _PHONEISH.match(rest):
-        digits = re.sub(r"[^0-9+]", "", rest)
+        digits = _NOT_PHONE_CHAR_RE.sub("", rest)
         if not digits.startswith("+") and len(digits) >= 15:
             return [_handle(T.ZALO, digits)]  # an Official Account id, not a phone
         if link and not digits.startswith(("0", "+")) and digits.startswith("84"):
@@ -250,7 +251,7 @@ def _find(text: str) -> _Found | None:
     m = _LABEL_RE.match(text)
     if m is None:
         return None
-    label = re.sub(r"\s+", "", m.group("label").lower())
+    label = _SPACES_RE.sub("", m.group("label").lower())
     platform = _LABEL_TO_PLATFORM.get(label)
     if platform is None:
         return None

@@ -5,6 +5,9 @@ or full-width digits). `phone_value` reads a candidate down to its bare number (
 and digits) and, once the written form has passed its checks (not a date, not an amount, one
 number only), validates the bare number alone: the result is the same, so it is remembered per
 number and the costly `phonenumbers` validation runs once for all the ways of writing it.
+`canonical_phone` does the same for the structured fields (the display formatted as
+`phone.canonical_phone` formats it; a number that does not validate is checked as written, for
+the reason's wording).
 """
 
 from __future__ import annotations
@@ -27,6 +30,27 @@ def phone_value(raw: str, country: str | None) -> Indicator:
     if result is None:
         raise InvalidIndicator(f"{raw!r} is not a valid phone number")
     return result
+
+
+def canonical_phone(raw: str, country: str | None = None) -> Indicator:
+    """What `phone.canonical_phone(raw, country)` gives (display formatted internationally),
+    for the structured fields: a number that validates is validated and formatted once however
+    it is written; one that does not is checked as written, so the reason names what was
+    written."""
+    number = _bare_number(raw)
+    if number is not None:
+        result = _formatted(number, country.upper() if country else None)
+        if result is not None:
+            return result
+    return phone.canonical_phone(raw, country)
+
+
+@lru_cache(maxsize=1 << 16)
+def _formatted(number: str, country: str | None) -> Indicator | None:
+    try:
+        return phone.canonical_phone(number, country)
+    except InvalidIndicator:
+        return None
 
 
 def _bare_number(raw: str) -> str | None:

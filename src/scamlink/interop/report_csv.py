@@ -244,20 +244,7 @@ def parse_row(
     def fail(column: str, reason: str) -> None:
         problems.append(FieldProblem(line, column, reason))
 
-    def text(column: str) -> str:
-        value = row.get(column)
-        if not value or isinstance(value, list):
-            return ""  # a list is refused below, once
-        return value.strip()
-
-    def values(column: str) -> list[str]:
-        value = row.get(column)
-        if not value:
-            return []
-        if isinstance(value, list):
-            return [v.strip() for v in value if v.strip()]
-        return [v for v in (v.strip() for v in value.split(VALUE_SEPARATOR)) if v]
-
+    get = row.get
     for column, value in row.items():
         if not value:
             continue
@@ -269,47 +256,51 @@ def parse_row(
         elif NUL in value:  # text never holds one; PostgreSQL refuses it
             fail(column, "holds a NUL character")
 
-    external_id = text("external_id")
+    external_id = _text(get("external_id"))
     if not external_id:
         fail("external_id", "empty")
     elif len(external_id) > MAX_EXTERNAL_ID:
         fail("external_id", f"longer than {MAX_EXTERNAL_ID} characters")
-    language = text("language").lower() or "und"
+    language_text = _text(get("language"))
+    language = language_text.lower() or "und"
     if len(language) > MAX_LANGUAGE:
-        fail("language", f"not a language tag: {text('language')!r}")
-    received_at = _parse_datetime(text("received_at"))
+        fail("language", f"not a language tag: {language_text!r}")
+    received_text = _text(get("received_at"))
+    received_at = _parse_datetime(received_text)
     if received_at is None:
-        fail("received_at", f"not an ISO 8601 date-time: {text('received_at')!r}")
+        fail("received_at", f"not an ISO 8601 date-time: {received_text!r}")
     incident_date: date | None = None
-    if text("incident_date"):
+    incident_text = _text(get("incident_date"))
+    if incident_text:
         try:
-            incident_date = date.fromisoformat(text("incident_date"))
+            incident_date = date.fromisoformat(incident_text)
         except ValueError:
-            fail("incident_date", f"not an ISO 8601 date: {text('incident_date')!r}")
-    victim_country = text("victim_country").upper()
+            fail("incident_date", f"not an ISO 8601 date: {incident_text!r}")
+    country_text = _text(get("victim_country"))
+    victim_country = country_text.upper()
     if len(victim_country) != 2 or not victim_country.isascii() or not victim_country.isalpha():
-        fail("victim_country", f"not an ISO 3166 alpha-2 code: {text('victim_country')!r}")
-    scam_type: ScamType | None = None
-    try:
-        scam_type = ScamType(text("scam_type").lower())
-    except ValueError:
-        fail("scam_type", f"unknown scam type {text('scam_type')!r}")
-    tlp: Tlp | None = None
-    try:
-        tlp = Tlp.parse(text("tlp"))
-    except ValueError as exc:
-        fail("tlp", str(exc))
-    releases = _parse_releases(values(RELEASE_COLUMN), tlp, directory, fail)
-    recipients = _parse_recipients(values(RECIPIENTS_COLUMN), tlp, directory, fail)
+        fail("victim_country", f"not an ISO 3166 alpha-2 code: {country_text!r}")
+    scam_text = _text(get("scam_type"))
+    scam_type = _SCAM_TYPES.get(scam_text.lower())
+    if scam_type is None:
+        fail("scam_type", f"unknown scam type {scam_text!r}")
+    tlp = _tlp(_text(get("tlp")), fail)
+    releases = NO_RELEASES
+    if get(RELEASE_COLUMN):
+        releases = _parse_releases(_values(get(RELEASE_COLUMN)), tlp, directory, fail)
+    recipients: frozenset[int] = frozenset()
+    if get(RECIPIENTS_COLUMN):
+        recipients = _parse_recipients(_values(get(RECIPIENTS_COLUMN)), tlp, directory, fail)
     loss_amount: Decimal | None = None
-    loss_currency = text("loss_currency").upper() or None
-    if text("loss_amount"):
+    loss_currency = _text(get("loss_currency")).upper() or None
+    amount_text = _text(get("loss_amount"))
+    if amount_text:
         try:
-            loss_amount = Decimal(text("loss_amount").replace(",", ""))
+            loss_amount = Decimal(amount_text.replace(",", ""))
             if loss_amount < 0 or not loss_amount.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            fail("loss_amount", f"not a non-negative decimal: {text('loss_amount')!r}")
+            fail("loss_amount", f"not a non-negative decimal: {amount_text!r}")
         if loss_currency not in CURRENCIES:
             fail(
                 "loss_currency",
@@ -322,22 +313,26 @@ def parse_row(
     sightings: list[Sighting] = []
     seen: set[tuple[str, str]] = set()
     dropped: list[FieldProblem] = []
-    for column, (kind, role) in INDICATOR_COLUMNS.items():
-        for raw in values(column):
-            try:
-                found = parse_field(kind, raw, agency.country)
-            except InvalidIndicator as exc:
-                dropped.append(FieldProblem(line, column, f"{raw!r}: {exc}"))
+    country = agency.country
+    for column in INDICATOR_COLUMNS:
+        cell = get(column)
+        if not cell:
+            continue
+        for raw in _values(cell):
+            outcome = _FIELD_MEMO.get((column, raw, country))
+            if outcome is None:
+                outcome = _field_outcome(column, raw, country)
+            if isinstance(outcome, str):
+                dropped.append(FieldProblem(line, column, f"{raw!r}: {outcome}"))
                 continue
-            for indicator in found:
-                key = (indicator.type.value, indicator.value)
-                if len(indicator.value) > MAX_INDICATOR or len(indicator.display) > MAX_INDICATOR:
+            for key, sighting in outcome:
+                if sighting is None:
                     dropped.append(
                         FieldProblem(line, column, f"longer than {MAX_INDICATOR} characters")
                     )
                 elif key not in seen:
                     seen.add(key)
-                    sightings.append(Sighting(indicator, role))
+                    sightings.append(sighting)
     assert received_at is not None
     assert scam_type is not None
     assert tlp is not None
@@ -351,13 +346,81 @@ def parse_row(
         scam_type=scam_type,
         loss_amount=loss_amount,
         loss_currency=loss_currency if loss_amount is not None else None,
-        narrative=_narrative(row.get("narrative")),
+        narrative=_narrative(get("narrative")),
         tlp=tlp,
         sightings=tuple(sightings),
         releases=releases,
         recipients=recipients,
     )
     return ParsedRow(line, report, tuple(dropped))
+
+
+def _text(value: Cell) -> str:
+    if not value or isinstance(value, list):
+        return ""  # a list is refused by the row's first check, once
+    return value.strip()
+
+
+def _values(value: Cell) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, list):
+        return [v.strip() for v in value if v.strip()]
+    if VALUE_SEPARATOR not in value:
+        one = value.strip()
+        return [one] if one else []
+    return [v for v in (v.strip() for v in value.split(VALUE_SEPARATOR)) if v]
+
+
+_SCAM_TYPES: dict[str, ScamType] = {t.value: t for t in ScamType}
+_TLPS: dict[str, Tlp] = {}  # marking as written → marking (accepted ones only: few)
+_TLP_MEMO_MAX = 1024
+
+
+def _tlp(text: str, fail: Callable[[str, str], None]) -> Tlp | None:
+    tlp = _TLPS.get(text)
+    if tlp is not None:
+        return tlp
+    try:
+        tlp = Tlp.parse(text)
+    except ValueError as exc:
+        fail("tlp", str(exc))
+        return None
+    if len(_TLPS) < _TLP_MEMO_MAX:
+        _TLPS[text] = tlp
+    return tlp
+
+
+# What one value of an indicator column gives, remembered per (column, value, country): its
+# sightings with their (type, value) keys (None where an indicator is too long to store), or
+# why it was left out. A bulk file repeats the values that link reports, so most values are
+# met again; the entries are immutable and shared between reports. Cleared when full, so
+# memory stays bounded.
+FieldOutcome = tuple[tuple[tuple[str, str], Sighting | None], ...] | str
+_FIELD_MEMO: dict[tuple[str, str, str], FieldOutcome] = {}
+_FIELD_MEMO_MAX = 1 << 16  # about 20 MB; `parse_field` keeps its own memory behind it
+
+
+def _field_outcome(column: str, raw: str, country: str) -> FieldOutcome:
+    kind, role = INDICATOR_COLUMNS[column]
+    try:
+        found = parse_field(kind, raw, country)
+    except InvalidIndicator as exc:
+        outcome: FieldOutcome = str(exc)
+    else:
+        outcome = tuple(
+            (
+                (indicator.type.value, indicator.value),
+                None
+                if len(indicator.value) > MAX_INDICATOR or len(indicator.display) > MAX_INDICATOR
+                else Sighting(indicator, role),
+            )
+            for indicator in found
+        )
+    if len(_FIELD_MEMO) >= _FIELD_MEMO_MAX:
+        _FIELD_MEMO.clear()
+    _FIELD_MEMO[(column, raw, country)] = outcome
+    return outcome
 
 
 def _narrative(value: Cell) -> str:

@@ -20,8 +20,9 @@ their specific indicators, the same partition `scamlink link rebuild` computes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -41,12 +42,6 @@ class Tally:
     agencies: set[str]
     first_seen: int  # microseconds since 1970, UTC
     last_seen: int
-
-    def add(self, agency: str, received_at: int) -> None:
-        self.reports += 1
-        self.agencies.add(agency)
-        self.first_seen = min(self.first_seen, received_at)
-        self.last_seen = max(self.last_seen, received_at)
 
 
 def grown(
@@ -135,14 +130,24 @@ def _update_figures(
     policy: LinkPolicy,
 ) -> tuple[dict[int, IndicatorStats], set[int]]:
     origins = rows.report_origins(conn, report_ids)
-    tallies: dict[int, Tally] = {}
+    # Plain lists while counting ([reports, agencies, first, last]): this loop runs for every
+    # sighting of the batch, and a method call per sighting cost more than the counting.
+    counted: dict[int, list[Any]] = {}
     for report_id, indicator_id in pairs:
         agency, received = origins[report_id]
-        tally = tallies.get(indicator_id)
-        if tally is None:
-            tallies[indicator_id] = Tally("", 1, {agency}, received, received)
+        seen = counted.get(indicator_id)
+        if seen is None:
+            counted[indicator_id] = [1, {agency}, received, received]
         else:
-            tally.add(agency, received)
+            seen[0] += 1
+            seen[1].add(agency)
+            if received < seen[2]:
+                seen[2] = received
+            if received > seen[3]:
+                seen[3] = received
+    tallies = {
+        i: Tally("", n, agencies, first, last) for i, (n, agencies, first, last) in counted.items()
+    }
     before = rows.indicator_stats_of(conn, list(tallies))
     unseen = rows.indicator_values(conn, [i for i in tallies if i not in before])
     after: dict[int, IndicatorStats] = {}
@@ -173,18 +178,17 @@ def _unite(
     """Give every new report its campaign; returns absorbed campaign id → survivor id."""
     links = [(r, i) for r, i in pairs if i in specific]
     held_by = rows.campaign_of_indicators(conn, sorted({i for _, i in links}))
-    # Keys: reports as (id, 0), indicators as (id, 1), campaigns as (id, 2).
-    sets = UnionFind()
-    for report_id, indicator_id in links:
-        sets.union((report_id, 0), (indicator_id, 1))
-    for indicator_id, campaign_id in held_by.items():
-        sets.union((indicator_id, 1), (campaign_id, 2))
-    new_of: dict[Hashable, list[int]] = defaultdict(list)
+    # Nodes as integers: reports 3·id, indicators 3·id + 1, campaigns 3·id + 2.
+    find = _components(
+        [(3 * r, 3 * i + 1) for r, i in links]
+        + [(3 * i + 1, 3 * c + 2) for i, c in held_by.items()]
+    )
+    new_of: dict[int, list[int]] = defaultdict(list)
     for report_id in report_ids:
-        new_of[sets.find((report_id, 0))].append(report_id)
-    held_of: dict[Hashable, set[int]] = defaultdict(set)
+        new_of[find(3 * report_id)].append(report_id)
+    held_of: dict[int, set[int]] = defaultdict(set)
     for campaign_id in held_by.values():
-        held_of[sets.find((campaign_id, 2))].add(campaign_id)
+        held_of[find(3 * campaign_id + 2)].add(campaign_id)
     # Every campaign met hangs on an indicator of a new report, so it shares a root with one.
     groups = [(new, sorted(held_of.get(root, ()))) for root, new in new_of.items()]
     sizes = rows.campaign_sizes(conn, sorted({c for _, cs in groups for c in cs}))
@@ -204,6 +208,41 @@ def _unite(
     rows.assign_reports(conn, campaign_by_report)
     rows.set_campaign_sizes(conn, grown_sizes)
     return survivor_of
+
+
+def _components(edges: Iterable[tuple[int, int]]) -> Callable[[int], int]:
+    """Union-find over integer nodes, written out inline (a batch unites a few thousand
+    edges, and `UnionFind`'s method calls were most of the time); returns `find`, which gives
+    a node's root (a node on no edge is its own root)."""
+    parent: dict[int, int] = {}
+    size: dict[int, int] = {}
+    for a, b in edges:
+        if a not in parent:
+            parent[a] = a
+            size[a] = 1
+        if b not in parent:
+            parent[b] = b
+            size[b] = 1
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        while parent[b] != b:
+            parent[b] = parent[parent[b]]
+            b = parent[b]
+        if a == b:
+            continue
+        if size[a] < size[b]:
+            a, b = b, a
+        parent[b] = a
+        size[a] += size[b]
+
+    def find(node: int) -> int:
+        while (up := parent.get(node, node)) != node:
+            parent[node] = parent[up]
+            node = parent[node]
+        return node
+
+    return find
 
 
 def split_campaign(conn: Connection, campaign_id: int) -> list[int]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 from scamlink.indicators import Indicator, IndicatorType, InvalidIndicator, canonicalise
 from scamlink.sharing.audit import Actor, record
 from scamlink.sharing.tlp import Tlp
-from scamlink.store.listings import ListingBatch, store_listings
+from scamlink.store.listings import ListingBatch, store_listings, withdraw_listings
 
 BATCH = 1000  # values per transaction
 MAX_SOURCE = 100
@@ -251,3 +251,44 @@ def import_listings(
             subject_agency=agency,
         )
     return summary
+
+
+def withdraw(
+    engine: Engine,
+    *,
+    source: str,
+    agency: str,
+    actor: Actor,
+    kind: IndicatorType | None = None,
+    values: Sequence[str] = (),
+    country: str | None = None,
+) -> int:
+    """Withdraw a list (every listing of `source` for `agency`) or some of its values (each
+    canonicalised as `kind`; InvalidIndicator names the bad one), audited
+    (`listings.withdraw`); the number of listings deleted. Lookups and blocklist deltas take
+    the removal in within a second (`store.lookup.record_changes`)."""
+    source = source.strip()
+    if not source or len(source) > MAX_SOURCE:
+        raise ListRefused(f"--source: a name of 1 to {MAX_SOURCE} characters")
+    keys: list[tuple[str, str]] | None = None
+    if values:
+        if kind is None:
+            raise ListRefused("--type: required with values, e.g. --type phone")
+        keys = []
+        for position, value in enumerate(values, start=1):
+            try:
+                found = canonicalise(kind, value, country)
+            except InvalidIndicator as e:
+                raise ListRefused(f"value {position} ({value[:200]!r}): {e}") from None
+            keys.append((found.type.value, found.value))
+    with engine.begin() as conn:
+        withdrawn = withdraw_listings(conn, source, agency, keys)
+        record(
+            conn,
+            actor,
+            "listings.withdraw",
+            f"listings:{source}",
+            {"values": len(keys) if keys is not None else "all", "withdrawn": withdrawn},
+            subject_agency=agency,
+        )
+    return withdrawn

@@ -9,15 +9,17 @@ saved. The choice (a snapshot, not a persisted key-hash column): loading reads t
 instead of 10 M rows, and hashing happens once per indicator at build or when it changes.
 
 While serving, one refresher thread:
-- every `poll` seconds (0.2) takes in reports and listings with an id above the watermark
-  (`store.lookup.changed_since`: a range scan of primary keys) and recomputes those
-  indicators' codes: a new report is visible to lookups within about `poll` seconds;
+- every `poll` seconds (0.2) takes in reports, listings and `lookup_changes` rows (review
+  decisions, withdrawn listings) with an id above the watermark (`store.lookup.changed_since`:
+  range scans of primary keys) and recomputes those indicators' codes: a new report, a
+  verified or rejected one, a withdrawn listing is visible to lookups within about `poll`
+  seconds;
 - every `sweep` seconds (60) recomputes the indicators of CLEAR reports whose `received_at`
   passed the embargo's cutoff since the previous sweep (the public standing changes then);
 - every `rebuild_every` (`SCAMLINK_LOOKUP_REBUILD_MINUTES`, 60) rebuilds the whole index from
-  the store in a second thread and swaps it in, then saves the snapshot: review decisions
-  (verified, rejected) and anything the watermark cannot see (a transaction that committed a
-  lower id after a higher one) are reflected within that period.
+  the store in a second thread and swaps it in, then saves the snapshot: anything the
+  watermarks cannot see (a transaction that committed a lower id after a higher one) is
+  reflected within that period.
 Readers take the current index reference once per answer; a swap never shows a half-built one.
 """
 
@@ -36,11 +38,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import Connection, Engine
 
 from scamlink.lookup.index import Codes, Hashes, MembershipIndex
 from scamlink.lookup.keys import key_hash
-from scamlink.lookup.verdict import pack, standing_of
+from scamlink.lookup.verdict import Standing, pack, standing_of
 from scamlink.lookup.warninglisted import warninglisted_entries
 from scamlink.store import lookup as store
 from scamlink.store.lookup import Counts, Watermarks
@@ -80,6 +83,7 @@ class _Meta:
     cutoff: str  # ISO time: public standings counted reports received up to here
     built_at: str
     arrays: str  # the sub-folder holding this snapshot's arrays
+    change: int = 0  # the newest `lookup_changes` row taken in (older snapshots: none)
 
 
 def _database_id(engine: Engine) -> str:
@@ -108,6 +112,38 @@ def build_arrays(rows: Iterable[Counts]) -> tuple[Hashes, Codes]:
     p = np.maximum.reduceat(p, starts)
     codes = (m | (p << np.uint8(4))).astype(np.uint8)
     return h[starts], codes
+
+
+def _standings(verified: NDArray[np.int64], unverified: NDArray[np.int64]) -> Codes:
+    """`verdict.standing_of` over columns."""
+    return np.where(
+        verified > 0,
+        np.uint8(Standing.REPORTED),
+        np.where(unverified > 0, np.uint8(Standing.SUSPICIOUS), np.uint8(Standing.UNKNOWN)),
+    ).astype(np.uint8)
+
+
+def build_from_columns(batches: Iterable[store.CountColumns]) -> tuple[Hashes, Codes]:
+    """`build_arrays` from column batches: the standings computed on whole columns, the
+    values hashed one by one (SHA-256 has no vector form here; about 1 µs a value)."""
+    hashes: list[Hashes] = []
+    codes: list[Codes] = []
+    for batch in batches:
+        hashes.append(np.fromiter(map(key_hash, batch.values), np.uint64, len(batch.values)))
+        members = _standings(batch.verified, batch.unverified)
+        public = _standings(batch.public_verified, batch.public_unverified)
+        codes.append((members | (public << np.uint8(4))).astype(np.uint8))
+    if not hashes:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint8)
+    h, c = np.concatenate(hashes), np.concatenate(codes)
+    # An indicator may come twice (reports and listings): the highest standing, nibble by
+    # nibble, as `build_arrays`.
+    order = np.argsort(h, kind="stable")
+    h, c = h[order], c[order]
+    starts = np.flatnonzero(np.append(True, h[1:] != h[:-1]))
+    low = np.maximum.reduceat(c & np.uint8(0x0F), starts)
+    high = np.maximum.reduceat(c >> np.uint8(4), starts)
+    return h[starts], (low | (high << np.uint8(4))).astype(np.uint8)
 
 
 class LiveIndex:
@@ -176,7 +212,7 @@ class LiveIndex:
             meta = self._usable_snapshot()
             if meta is not None and self.folder is not None:
                 self._index = MembershipIndex.load(self.folder / meta.arrays)
-                self._marks = Watermarks(meta.report, meta.listing)
+                self._marks = Watermarks(meta.report, meta.listing, meta.change)
                 self._cutoff = datetime.fromisoformat(meta.cutoff)
                 age = datetime.now(UTC) - datetime.fromisoformat(meta.built_at)
                 self._built_at = time.monotonic() - max(age.total_seconds(), 0.0)
@@ -209,9 +245,19 @@ class LiveIndex:
             return None
         with self.engine.connect() as conn:
             now = store.watermarks(conn)
-        if meta.report > now.report or meta.listing > now.listing:
+        # (Listings can be withdrawn, so their newest id may go down: not a sign.)
+        if meta.report > now.report or meta.change > now.change:
             return None  # the store was emptied or replaced since
         return meta
+
+    def build(self) -> Loaded:
+        """A full build from the store, saved as the snapshot whatever is on disk (`scamlink
+        lookup --build-index`: the first start of a server then loads it in a second)."""
+        with self._lock:
+            started = time.perf_counter()
+            self._safe = self._safe_codes()
+            self._build_now()
+            return Loaded("build", len(self._index), time.perf_counter() - started, 0)
 
     def _build_now(self) -> None:
         index, marks, cutoff = self._full_build()
@@ -227,7 +273,7 @@ class LiveIndex:
         cutoff = datetime.now(UTC) - self.embargo
         with self.engine.connect() as conn:
             marks = store.watermarks(conn)  # before the scan: later rows come again, harmless
-            hashes, codes = build_arrays(store.stream_standings(conn, cutoff))
+            hashes, codes = build_from_columns(store.standing_columns(conn, cutoff))
         safe_hashes, safe_codes = warninglisted_entries()
         index = MembershipIndex.build(
             np.concatenate([hashes, safe_hashes]), np.concatenate([codes, safe_codes])
@@ -266,6 +312,7 @@ class LiveIndex:
             cutoff.isoformat(),
             datetime.now(UTC).isoformat(),
             arrays,
+            marks.change,
         )
         partial = self.folder / f".{META_FILE}.{arrays}.partial"
         partial.write_text(json.dumps(asdict(meta)))

@@ -6,20 +6,25 @@ batch arrives, turns values into prefixes and writes everything gathered within 
 seconds in one statement (at once when `max_batch` entries wait). A value stays in memory at
 most that long and is never written. Entries in memory when the process dies are lost: it is a
 log of load and abuse, not a record anyone acknowledged.
+
+With a `retention` (`Settings.lookup_log_retention_days`, 90), the same thread deletes entries
+older than that, at most every `prune_every` seconds (an hour), after a write: the log holds
+at most the retention period and one hour of entries (an indexed range on `at`).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from scamlink.lookup.keys import PREFIX_HEX, range_prefix
-from scamlink.store.lookup_log import CHANNELS, QueryEntry, insert_entries
+from scamlink.store.lookup_log import CHANNELS, QueryEntry, insert_entries, prune_before
 
 _log = logging.getLogger(__name__)
 
@@ -30,10 +35,22 @@ Pending = tuple[datetime, str, str, bool, str | None]
 class QueryLog:
     """Batched writer of query-log entries (thread-safe; one per application)."""
 
-    def __init__(self, engine: Engine, *, interval: float = 1.0, max_batch: int = 20_000) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        interval: float = 1.0,
+        max_batch: int = 20_000,
+        retention: timedelta | None = None,
+        prune_every: float = 3600.0,
+    ) -> None:
         self._engine = engine
         self._interval = interval
         self._max_batch = max_batch
+        self._retention = retention
+        self._prune_every = prune_every
+        self._last_prune: float | None = None  # time.monotonic() of the last prune
+        self.pruned = 0  # entries deleted by this writer so far
         self._lock = threading.Lock()
         self._pending: list[Pending] = []
         self._timer: threading.Timer | None = None
@@ -83,10 +100,19 @@ class QueryLog:
         try:
             with self._engine.begin() as conn:
                 insert_entries(conn, entries)
+                self._prune_if_due(conn)
         except SQLAlchemyError:
             _log.exception("could not write %d lookup query-log entries", len(entries))
             return 0
         return len(entries)
+
+    def _prune_if_due(self, conn: Connection) -> None:
+        now = time.monotonic()
+        due = self._last_prune is None or now - self._last_prune >= self._prune_every
+        if self._retention is None or not due:
+            return
+        self._last_prune = now
+        self.pruned += prune_before(conn, datetime.now(UTC) - self._retention)
 
     @property
     def pending(self) -> int:

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
+from scamlink.cases.notify import after_reports_stored
 from scamlink.interop.encodings import Encoding
 from scamlink.interop.report_csv import FieldProblem
 from scamlink.linking.incremental import link_reports
@@ -120,6 +121,12 @@ def parse_format(name: str) -> FileFormat:
         ) from None
 
 
+def link_and_notify(conn: Connection, report_ids: Sequence[int]) -> None:
+    """A stored batch's own work: campaigns, then one query for cases sighting its indicators."""
+    link_reports(conn, report_ids)
+    after_reports_stored(conn, report_ids)
+
+
 def import_file(
     engine: Engine,
     path: Path,
@@ -144,7 +151,8 @@ def import_file(
     """
     file_format = file_format or detect_format(path)
     summary = ImportSummary(format=file_format.value)
-    writer = ReportWriter(engine, on_stored=on_stored or link_reports)  # campaigns commit too
+    # Campaigns and case notifications commit with each batch.
+    writer = ReportWriter(engine, on_stored=on_stored or link_and_notify)
     with engine.connect() as conn:
         directory = release_directory(conn)
     job = ParseJob(path, agency, directory, file_format, encoding, source, batch_size)

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from scamlink.cases.notify import after_reports_stored
 from scamlink.indicators import InvalidIndicator, parse_field
 from scamlink.indicators.extract import Found, extract
 from scamlink.indicators.warninglists import warninglist_hit
@@ -286,9 +287,11 @@ class Outcome:
 
 def store_submitted(conn: Connection, batch: Sequence[Report]) -> BatchResult:
     """The one place reports sent one by one are stored, inside the caller's transaction,
-    with the work that must commit with them: linking them into campaigns."""
+    with the work that must commit with them: linking them into campaigns, and telling the
+    cases whose indicators they sight (`cases/notify.py`)."""
     result = store_reports(conn, batch)
     link_reports(conn, result.report_ids)
+    after_reports_stored(conn, result.report_ids)
     return result
 
 

@@ -17,6 +17,7 @@ from scamlink.reports.model import ReviewStatus
 from scamlink.sharing.audit import actor_of, record
 from scamlink.sharing.roles import Role, Viewer
 from scamlink.store.intake import ReportHead, set_language, set_review_status
+from scamlink.store.lookup import record_report_changes
 
 # People who judge and correct a report: the owner agency's officers, not partners or admins.
 OFFICERS = frozenset({Role.ANALYST, Role.INVESTIGATOR, Role.DESK_OFFICER})
@@ -51,6 +52,7 @@ def review(
         details["note"] = note.strip()[:MAX_NOTE]
     with engine.begin() as conn:
         set_review_status(conn, head.id, status)
+        record_report_changes(conn, [head.id], "review")  # the lookup takes it in (~0.2 s)
         record(
             conn,
             actor_of(viewer),

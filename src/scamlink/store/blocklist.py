@@ -3,9 +3,10 @@
 A value is on a viewer's blocklist when a report the viewer may see (the sharing policy as SQL,
 `store/visibility.py`) and that counts as verified (`store.lookup.verified`) names it, or a
 listing the viewer may see names it (`indicator_listings`, same marking rules). A watermark (the
-newest report and listing ids) versions the answer; a delta reads only rows above the client's
-watermark: the sightings' primary key starts with the report id and listings are read by their
-id, so a delta is a range scan, never a full one.
+newest report, listing and `lookup_changes` ids) versions the answer; the values a delta may
+have to add or remove (`touched_since`) are read from rows above the client's watermark: the
+sightings' primary key starts with the report id, listings and changes are read by their id,
+so finding them is a range scan, never a full one.
 """
 
 from __future__ import annotations
@@ -19,26 +20,56 @@ from scamlink.sharing.policy import may_see
 from scamlink.sharing.roles import Viewer
 from scamlink.sharing.tlp import Tlp
 from scamlink.store.lookup import verified
-from scamlink.store.schema import indicator_listings, indicators, reports, sightings
+from scamlink.store.schema import (
+    indicator_listings,
+    indicators,
+    lookup_changes,
+    reports,
+    sightings,
+)
 from scamlink.store.visibility import visible_reports
 
 i = indicators
 s = sightings
 r = reports
 lst = indicator_listings
+lc = lookup_changes
 
 
 @dataclass(frozen=True, slots=True)
 class Watermark:
     report: int = 0
     listing: int = 0
+    change: int = 0
 
 
 def watermark(conn: Connection) -> Watermark:
-    """The newest report and listing ids now."""
+    """The newest report, listing and change ids now."""
     report = conn.scalar(select(func.max(r.c.id)))
     listing = conn.scalar(select(func.max(lst.c.id)))
-    return Watermark(int(report or 0), int(listing or 0))
+    change = conn.scalar(select(func.max(lc.c.id)))
+    return Watermark(int(report or 0), int(listing or 0), int(change or 0))
+
+
+def touched_since(conn: Connection, kind: str, since: Watermark, upto: Watermark) -> Iterator[str]:
+    """The values of type `kind` whose place on a blocklist may have changed between the two
+    watermarks: named by a report or listing stored in between, or by a change noted in
+    between (a review decision, a withdrawn listing); a value may come more than once."""
+    queries = [
+        select(i.c.value)
+        .select_from(s.join(i, i.c.id == s.c.indicator_id))
+        .where(i.c.type == kind, s.c.report_id > since.report, s.c.report_id <= upto.report),
+        select(i.c.value)
+        .select_from(lst.join(i, i.c.id == lst.c.indicator_id))
+        .where(i.c.type == kind, lst.c.id > since.listing, lst.c.id <= upto.listing),
+        select(i.c.value)
+        .select_from(lc.join(i, i.c.id == lc.c.indicator_id))
+        .where(i.c.type == kind, lc.c.id > since.change, lc.c.id <= upto.change),
+    ]
+    streaming = conn.execution_options(stream_results=True, yield_per=20_000)
+    for query in queries:
+        for (value,) in streaming.execute(query.distinct()):
+            yield str(value)
 
 
 def _visible_listing_pairs(conn: Connection, viewer: Viewer) -> list[tuple[str, str]]:
@@ -64,10 +95,9 @@ def blocklisted(
     viewer: Viewer,
     kind: str,
     upto: Watermark,
-    since: Watermark | None = None,
 ) -> Iterator[str]:
-    """The values of type `kind` on the viewer's blocklist at `upto` (only those named by rows
-    above `since`, when given), streamed; a value may come more than once."""
+    """The values of type `kind` on the viewer's blocklist at `upto`, streamed; a value may
+    come more than once."""
     by_reports = (
         select(i.c.value)
         .select_from(s.join(r, r.c.id == s.c.report_id).join(i, i.c.id == s.c.indicator_id))
@@ -78,8 +108,6 @@ def blocklisted(
             visible_reports(viewer),
         )
     )
-    if since is not None:
-        by_reports = by_reports.where(s.c.report_id > since.report)
     pairs = _visible_listing_pairs(conn, viewer)
     listed = tuple_(lst.c.agency, lst.c.tlp).in_(pairs) if pairs else false()
     by_listings = (
@@ -87,8 +115,6 @@ def blocklisted(
         .select_from(lst.join(i, i.c.id == lst.c.indicator_id))
         .where(i.c.type == kind, lst.c.id <= upto.listing, listed)
     )
-    if since is not None:
-        by_listings = by_listings.where(lst.c.id > since.listing)
     streaming = conn.execution_options(stream_results=True, yield_per=20_000)
     for query in (by_reports.distinct(), by_listings.distinct()):
         for (value,) in streaming.execute(query):

@@ -11,7 +11,7 @@ no sharing policy, so a page must filter the reports it shows through `store/vis
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -121,6 +121,15 @@ def _stamp(conn: Connection, moment: datetime) -> Any:
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+def _timestamp_writer(conn: Connection) -> Callable[[int], Any]:
+    """`_timestamp` for many values: the dialect asked once."""
+    if conn.dialect.name == "postgresql":
+        return lambda microseconds: _EPOCH + timedelta(microseconds=microseconds)
+    return lambda microseconds: (_EPOCH + timedelta(microseconds=microseconds)).isoformat(
+        " ", "microseconds"
+    )[:26]
+
+
 def sightings_of_reports(conn: Connection, report_ids: Sequence[int]) -> list[tuple[int, int]]:
     """(report_id, indicator_id) of every sighting of these reports."""
     sql = f"SELECT report_id, indicator_id FROM sightings WHERE {_among(conn, 'report_id')}"  # noqa: S608 (constant)
@@ -178,14 +187,15 @@ def save_indicator_stats(conn: Connection, stats: Sequence[IndicatorStats]) -> N
         "first_seen = excluded.first_seen, last_seen = excluded.last_seen, "
         "is_hub = excluded.is_hub, warninglist = excluded.warninglist"
     )
+    stamp = _timestamp_writer(conn)
     rows = [
         (
             s.indicator_id,
             s.report_count,
-            s.agency_count,
+            len(s.agencies),
             agencies_text(s.agencies),
-            _timestamp(conn, s.first_seen),
-            _timestamp(conn, s.last_seen),
+            stamp(s.first_seen),
+            stamp(s.last_seen),
             s.is_hub,
             s.warninglist,
         )

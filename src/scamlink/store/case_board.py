@@ -7,6 +7,16 @@ index: the agency's own cases (`owner_agency, status, priority, id`; overdue one
 column with one index range each; and the cases referred to the agency and accepted
 (`referrals.to_agency, status, case_id`), few enough to be read whole. An agency with a
 hundred thousand cases reads index ranges, never the whole table.
+
+Counts of the agency's own cases, unfiltered or filtered by kind, priority or owner, come from
+`case_status_counts` (a row per owner, status, priority and kind, kept by triggers in the
+transaction of each case change), a few dozen rows instead of an index range of tens of
+thousands of entries; a desk's nationals in its host country, unfiltered or by owner, from
+`case_desk_counts` (nationality, country, marking, owner, status) less the few of them
+referred to the desk's agency and accepted (counted with the referred cases). The referred
+cases are read through their primary key from the ids the referrals index gives (PostgreSQL:
+`id = ANY(ARRAY(…))`, one index probe each; its planner would otherwise hash-join a scan of
+every other agency's cases).
 """
 
 from __future__ import annotations
@@ -30,10 +40,16 @@ from sqlalchemy import (
 )
 
 from scamlink.cases.model import BOARD_ORDER, CaseHead, CaseKind, Priority, ReferralStatus, Status
-from scamlink.cases.policy import DESK_MARKINGS, is_staff, posting_of
+from scamlink.cases.policy import DESK_MARKINGS, Posting, is_staff, posting_of
 from scamlink.sharing.roles import Viewer
 from scamlink.store.cases import HEAD_COLUMNS, head_of
-from scamlink.store.schema import case_tasks, cases, referrals
+from scamlink.store.schema import (
+    case_desk_counts,
+    case_status_counts,
+    case_tasks,
+    cases,
+    referrals,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +59,11 @@ class Filters:
     agency: str | None = None  # the owning agency
     nationality: str | None = None
     overdue_at: datetime | None = None  # set: only cases overdue at this time
+
+    @property
+    def counted(self) -> bool:
+        """True when the counts table answers: no filter on nationality or deadline."""
+        return self.nationality is None and self.overdue_at is None
 
     def conditions(self) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = []
@@ -62,10 +83,22 @@ class Filters:
 NO_FILTERS = Filters()
 
 
-def _referred(viewer: Viewer) -> Select[Any]:
+def _referred(viewer: Viewer, dialect: str) -> Select[Any]:
     """(id, status, priority) of other agencies' cases referred to the viewer's agency and
     accepted: few, read whole through `referrals (to_agency, status, case_id)`."""
     c = cases.c
+    if dialect == "postgresql":
+        ids = (
+            select(referrals.c.case_id)
+            .where(
+                referrals.c.to_agency == viewer.agency,
+                referrals.c.status == ReferralStatus.ACCEPTED.value,
+            )
+            .scalar_subquery()
+        )
+        return select(c.id, c.status, c.priority).where(
+            c.id == func.any(func.array(ids)), c.owner_agency != viewer.agency
+        )
     return (
         select(c.id, c.status, c.priority)
         .select_from(referrals.join(cases, c.id == referrals.c.case_id))
@@ -133,7 +166,8 @@ Key = tuple[str, int]  # (priority, id): the order of cards in a column
 def _others(conn: Connection, viewer: Viewer, filters: Filters) -> dict[Status, list[Key]]:
     """Cases referred to the viewer's agency per status, in card order."""
     out: dict[Status, list[Key]] = {}
-    rows = conn.execute(_referred(viewer).where(*filters.conditions())).all()
+    query = _referred(viewer, conn.dialect.name).where(*filters.conditions())
+    rows = conn.execute(query).all()
     for case_id, status, priority in rows:
         out.setdefault(Status(status), []).append((priority, case_id))
     for keys in out.values():
@@ -141,13 +175,63 @@ def _others(conn: Connection, viewer: Viewer, filters: Filters) -> dict[Status, 
     return out
 
 
+def _own_counts(conn: Connection, viewer: Viewer, filters: Filters) -> dict[Status, int]:
+    """The agency's own cases per status from the counts table (filters.counted)."""
+    n = case_status_counts.c
+    query = select(n.status, func.sum(n.cases)).where(n.owner_agency == viewer.agency)
+    if filters.kind is not None:
+        query = query.where(n.kind == filters.kind.value)
+    if filters.priority is not None:
+        query = query.where(n.priority == filters.priority.value)
+    if filters.agency is not None:
+        query = query.where(n.owner_agency == filters.agency)
+    rows = conn.execute(query.group_by(n.status)).all()
+    return {Status(status): int(count) for status, count in rows if count}
+
+
+def _desk_counts(
+    conn: Connection, viewer: Viewer, posting: Posting, filters: Filters
+) -> dict[Status, int]:
+    """A desk officer's nationals in the host country per status from `case_desk_counts`
+    (unfiltered, or by owner), less those referred to the desk's agency and accepted: those
+    are counted with the referred cases."""
+    d = case_desk_counts.c
+    query = select(d.status, func.sum(d.cases)).where(
+        d.nationality == posting.nationality,
+        d.country == posting.host,
+        d.tlp.in_(sorted(DESK_MARKINGS)),
+        d.owner_agency != viewer.agency,
+    )
+    if filters.agency is not None:
+        query = query.where(d.owner_agency == filters.agency)
+    counts = {Status(status): int(n) for status, n in conn.execute(query.group_by(d.status)) if n}
+    referred = _referred(viewer, conn.dialect.name).where(
+        cases.c.nationality == posting.nationality,
+        cases.c.country == posting.host,
+        cases.c.tlp.in_(sorted(DESK_MARKINGS)),
+        *filters.conditions(),
+    )
+    for _, status in {(case_id, status) for case_id, status, _ in conn.execute(referred)}:
+        counts[Status(status)] = max(counts.get(Status(status), 0) - 1, 0)
+    return counts
+
+
 def _sql_counts(conn: Connection, viewer: Viewer, filters: Filters) -> dict[Status, int]:
     counts: dict[Status, int] = {}
+    branches = _sql_branches(viewer)
+    if filters.counted:
+        counts = _own_counts(conn, viewer, filters)
+        branches = branches[1:]
+        posting = posting_of(viewer)
+        if posting is not None and filters.kind is None and filters.priority is None:
+            for status, n in _desk_counts(conn, viewer, posting, filters).items():
+                counts[status] = counts.get(status, 0) + n
+            branches = []
     # Overdue only: grouped by an expression, so that SQLite does not walk the status index
     # for its order (reading every row's next_due from the table) but counts from the
     # overdue index (owner_agency, next_due, status) alone.
     grouped = cases.c.status if filters.overdue_at is None else cases.c.status.concat("")
-    for branch in _sql_branches(viewer):
+    for branch in branches:
         query = select(grouped, func.count()).where(branch, *filters.conditions()).group_by(grouped)
         rows = conn.execute(query).all()
         for status, count in rows:
@@ -375,3 +459,19 @@ def list_cases(
         query = query.where(cases.c.status == status.value)
     rows = conn.execute(query.order_by(cases.c.id.desc()).limit(limit)).all()
     return [head_of(r) for r in rows]
+
+
+def accepted_among(conn: Connection, viewer: Viewer, ids: list[int]) -> set[int]:
+    """Which of these cases were referred to the viewer's agency and accepted (one query along
+    `referrals (to_agency, status, case_id)`): the board's cards the agency moves as recipient."""
+    if not ids or viewer.agency is None:
+        return set()
+    return set(
+        conn.execute(
+            select(referrals.c.case_id).where(
+                referrals.c.to_agency == viewer.agency,
+                referrals.c.status == ReferralStatus.ACCEPTED.value,
+                referrals.c.case_id.in_(sorted(set(ids))),
+            )
+        ).scalars()
+    )

@@ -2,6 +2,8 @@
 
 `store_listings` upserts the indicators on their unique (type, value) and adds one listing per
 (indicator, list source, agency), the unique key that makes a re-import add nothing.
+`withdraw_listings` deletes a source's listings (all, or of some values) and notes their
+indicators in `lookup_changes`, so the lookup and the blocklist's deltas take the removal in.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, func, select, tuple_
+from sqlalchemy import Connection, delete, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from scamlink.indicators import Indicator
+from scamlink.store.lookup import record_changes
 from scamlink.store.schema import indicator_listings, indicators
 
 _CHUNK = 500
@@ -68,7 +71,13 @@ def store_listings(conn: Connection, found: Sequence[Indicator], batch: ListingB
                 for indicator_id in ids
             ],
         )
-        added += len(result.all())
+        new = [int(row.id) for row in result]
+        added += len(new)
+        if new:
+            listed = select(indicator_listings.c.indicator_id).where(
+                indicator_listings.c.id.in_(new)
+            )
+            record_changes(conn, conn.scalars(listed), "listed")
     return added
 
 
@@ -77,3 +86,34 @@ def count_listings(conn: Connection, source: str | None = None) -> int:
     if source is not None:
         query = query.where(indicator_listings.c.list_source == source)
     return int(conn.scalar(query) or 0)
+
+
+def withdraw_listings(
+    conn: Connection,
+    source: str,
+    agency: str,
+    keys: Sequence[tuple[str, str]] | None = None,
+) -> int:
+    """Delete the listings of (`source`, `agency`) — all of them, or those of these
+    (type, value) keys — in the caller's transaction, noting each indicator as changed; the
+    number deleted."""
+    lst = indicator_listings
+    query = (
+        select(lst.c.id, lst.c.indicator_id)
+        .select_from(lst.join(indicators, indicators.c.id == lst.c.indicator_id))
+        .where(lst.c.list_source == source, lst.c.agency == agency)
+    )
+    rows: list[tuple[int, int]] = []
+    if keys is None:
+        rows = [(int(a), int(b)) for a, b in conn.execute(query)]
+    else:
+        wanted = sorted(set(keys))
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            pairs = tuple_(indicators.c.type, indicators.c.value).in_(chunk)
+            rows += [(int(a), int(b)) for a, b in conn.execute(query.where(pairs))]
+    ids = [listing for listing, _ in rows]
+    for start in range(0, len(ids), _CHUNK):
+        conn.execute(delete(lst).where(lst.c.id.in_(ids[start : start + _CHUNK])))
+    record_changes(conn, (indicator for _, indicator in rows), "withdrawn")
+    return len(ids)

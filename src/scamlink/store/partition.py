@@ -18,8 +18,10 @@ Operators' tooling: nothing here applies the sharing policy, so no page or API m
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -298,8 +300,14 @@ def agency_codes(conn: Connection) -> list[str]:
 
 
 class ColumnReader:
-    """A second, read-only connection to the store that reads whole tables as Arrow batches
-    (ADBC: the driver builds the columns in C, no Python object per row).
+    """A second, read-only connection to the store that reads whole tables as Arrow batches.
+
+    On PostgreSQL through ADBC (the driver builds the columns in C, no Python object per row).
+    On SQLite through Python's own `sqlite3`, rows turned into columns a batch at a time: an ADBC
+    SQLite driver would load a second SQLite library into the process, and two SQLite libraries
+    in one process share its POSIX locks without knowing it — closing one connection drops the
+    other's locks, which leaves stale reads and "disk I/O error" behind and can corrupt a WAL
+    database (https://www.sqlite.org/howtocorrupt.html, section 2.2.1).
 
     It sees what is committed, so the caller's transaction must have written nothing the
     reads need; the rebuild holds the linking lock meanwhile, so nothing else changes either.
@@ -317,21 +325,17 @@ class ColumnReader:
         url = engine.url
         postgres = url.get_backend_name() == "postgresql"
         database = url.database
-        if not postgres and (
-            not database or database == ":memory:" or database.startswith("file:")
-        ):
-            return None
+        if not postgres:
+            if not database or database == ":memory:" or database.startswith("file:"):
+                return None
+            uri = f"{Path(database).resolve().as_uri()}?mode=ro"
+            return cls(sqlite3.connect(uri, uri=True, check_same_thread=False), postgres=False)
         try:
+            import adbc_driver_postgresql.dbapi as adbc_pg
             from adbc_driver_manager import dbapi
 
-            if postgres:
-                import adbc_driver_postgresql.dbapi as adbc_pg
-
-                plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
-                return cls(adbc_pg.connect(plain), postgres=True)
-            import adbc_driver_sqlite.dbapi as adbc_sqlite
-
-            return cls(adbc_sqlite.connect(database), postgres=False)
+            plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+            return cls(adbc_pg.connect(plain), postgres=True)
         except ImportError:
             return None
         except dbapi.Error:
@@ -347,21 +351,31 @@ class ColumnReader:
         self.close()
 
     def _batches(self, sql: str, params: tuple[Any, ...] | None = None) -> Iterator[Any]:
+        if not self.postgres:
+            yield from self._sqlite_batches(sql, params)
+            return
         cursor = self._db.cursor()
         try:
-            if self.postgres:
-                cursor.adbc_statement.set_options(
-                    **{"adbc.postgresql.batch_size_hint_bytes": str(16 << 20)}
-                )
-            else:
-                cursor.adbc_statement.set_options(
-                    **{"adbc.sqlite.query.batch_rows": str(COLUMN_BATCH)}
-                )
+            cursor.adbc_statement.set_options(
+                **{"adbc.postgresql.batch_size_hint_bytes": str(16 << 20)}
+            )
             cursor.execute(sql, params)
             reader = cursor.fetch_record_batch()
             for batch in reader:
                 if batch.num_rows:
                     yield batch
+        finally:
+            cursor.close()
+
+    def _sqlite_batches(self, sql: str, params: tuple[Any, ...] | None) -> Iterator[Any]:
+        import pyarrow as pa
+
+        cursor = self._db.execute(sql, params or ())
+        try:
+            names = [column[0] for column in cursor.description]
+            while rows := cursor.fetchmany(COLUMN_BATCH):
+                columns = zip(*rows, strict=True)
+                yield pa.record_batch([pa.array(column) for column in columns], names=names)
         finally:
             cursor.close()
 

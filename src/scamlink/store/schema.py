@@ -402,6 +402,19 @@ lookup_query_log = Table(
     Index(None, "at"),
 )
 
+# Changes to what the lookup knows that no new report or listing id shows: a review decision
+# (its report's indicators), a withdrawn listing. Appended in the change's transaction; the live
+# index and the blocklist's deltas read the ids above their watermark (store/lookup.py).
+lookup_changes = Table(
+    "lookup_changes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("indicator_id", ForeignKey("indicators.id"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("cause", String(16), nullable=False),  # "review", "withdrawn"
+    Index(None, "at"),
+)
+
 # --- cases (issue 7: cross-border cases, their timeline, links, referrals, notes and tasks) ---
 
 # One row per case. `country` is where the case happens (for a person at risk: where they were
@@ -444,6 +457,7 @@ cases = Table(
     Index(None, "owner_agency", "status", "priority", "id"),
     Index(None, "owner_agency", "next_due", "status"),
     Index(None, "nationality", "country", "status", "priority", "id"),
+    Index(None, "next_due"),  # the deadline check: deadlines passed since its last round
 )
 
 # The timeline, append-only: who (user, agency), when, what, from/to status, message.
@@ -553,4 +567,189 @@ case_deadlines = Table(
     Column("priority", String(2), primary_key=True),
     Column("first_response_minutes", Integer, nullable=False),
     Column("update_minutes", Integer, nullable=False),
+)
+
+# The board's counts (store/case_board.py): cases per owner, status, priority and kind, kept
+# by database triggers (migration 0010_notifications) in the transaction of every case change.
+case_status_counts = Table(
+    "case_status_counts",
+    metadata,
+    Column("owner_agency", String(16), primary_key=True),
+    Column("status", String(16), primary_key=True),
+    Column("priority", String(2), primary_key=True),
+    Column("kind", String(24), primary_key=True),
+    Column("cases", Integer, nullable=False),
+)
+
+# The desk's counts: cases naming a nationality and a country, per marking, owner and status
+# (kept by the same migration's triggers): a desk officer's nationals in the host country.
+case_desk_counts = Table(
+    "case_desk_counts",
+    metadata,
+    Column("nationality", String(2), primary_key=True),
+    Column("country", String(2), primary_key=True),
+    Column("tlp", String(12), primary_key=True),
+    Column("owner_agency", String(16), primary_key=True),
+    Column("status", String(16), primary_key=True),
+    Column("cases", Integer, nullable=False),
+)
+
+# --- notifications of cases (issue 7 item 8: webhooks and e-mail; docs/notifications.md) ---
+
+# An agency's subscriptions: a webhook (`target` a URL, `secret` signs each delivery) or an
+# e-mail address, the events it wants (space-separated) and the language of its messages.
+# Removing one disables it (`disabled_at`); its delivery log stays.
+notification_subscriptions = Table(
+    "notification_subscriptions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("agency", ForeignKey("agencies.code"), nullable=False),
+    Column("channel", String(8), nullable=False),  # webhook, email
+    Column("target", String(2048), nullable=False),
+    Column("secret", String(128)),
+    Column("events", String(200), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("created_by", BigInteger),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled_at", DateTime(timezone=True)),
+    Index(None, "agency"),
+)
+
+# The outbox and delivery log in one: a row per (event, subscription), written in the
+# transaction of the case change it tells of, then delivered, retried with backoff
+# (`next_attempt_at`; `lease_until` while a worker sends it) until delivered or failed.
+notification_outbox = Table(
+    "notification_outbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column(
+        "subscription_id",
+        ForeignKey("notification_subscriptions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("agency", String(16), nullable=False),  # the recipient
+    Column("event", String(32), nullable=False),
+    Column("case_id", BigInteger),
+    Column("language", String(8), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),  # the message in `language`
+    Column("payload", Text, nullable=False),  # the webhook's JSON body
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(12), nullable=False),  # pending, delivered, failed, cancelled
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True)),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("delivered_at", DateTime(timezone=True)),
+    Index(None, "status", "next_attempt_at"),
+    Index(None, "subscription_id", "id"),
+)
+
+# Watermarks of periodic checks: `deadlines` = the deadline check's last round.
+notification_state = Table(
+    "notification_state",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# Evidence of a case (cases/evidence.py, store/evidence.py): the bytes live once per content under
+# the data dir's evidence/ folder, named by their SHA-256, and are never altered; one row per file
+# added to a case, written once (a trigger refuses UPDATE). `agency` holds it (the uploader's).
+case_evidence = Table(
+    "case_evidence",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("tlp", String(12), nullable=False),
+    Column("agency", ForeignKey("agencies.code"), nullable=False),
+    Column("added_by", BigInteger),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("case_id", "sha256"),
+)
+
+# The evidence handed over with a referral: the receiving agency sees it once it accepted.
+referral_evidence = Table(
+    "referral_evidence",
+    metadata,
+    Column("referral_id", ForeignKey("referrals.id", ondelete="CASCADE"), primary_key=True),
+    Column("evidence_id", ForeignKey("case_evidence.id", ondelete="CASCADE"), primary_key=True),
+    Index(None, "evidence_id"),
+)
+
+# Chain of custody: every upload, view, download, hand-over and export of a piece of evidence.
+# Append-only: triggers refuse UPDATE and DELETE (migration 0010_evidence).
+evidence_custody = Table(
+    "evidence_custody",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("evidence_id", ForeignKey("case_evidence.id"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor_user_id", BigInteger),
+    Column("actor_agency", String(16)),
+    Column("action", String(16), nullable=False),
+    Column("to_agency", String(16)),
+    Column("to_person", String(200)),
+    Column("referral_id", BigInteger),
+    Column("note", Text, nullable=False),
+    Index(None, "evidence_id", "id"),
+)
+
+# Tracing (store/transfers.py): exact amounts — NUMERIC on PostgreSQL, the decimal's text on
+# SQLite (its NUMERIC affinity would make them binary floats). One row per token/native
+# transfer, or per Bitcoin output (idx = vout); Bitcoin inputs in btc_inputs.
+TransferAmount = Numeric().with_variant(Text(), "sqlite")
+
+transfers = Table(
+    "transfers",
+    metadata,
+    Column("chain", String(8), primary_key=True),
+    Column("tx_hash", String(100), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("ts", DateTime(timezone=True), nullable=False),
+    Column("block", BigInteger),
+    Column("from_address", String(100), nullable=False),
+    Column("to_address", String(100), nullable=False),
+    Column("token", String(32), nullable=False),
+    Column("token_contract", String(100), nullable=False),
+    Column("amount", TransferAmount, nullable=False),
+    Index(None, "chain", "from_address", "token", "ts"),
+    Index(None, "chain", "to_address", "token", "ts"),
+)
+
+btc_inputs = Table(
+    "btc_inputs",
+    metadata,
+    Column("tx_hash", String(100), primary_key=True),
+    Column("vin", Integer, primary_key=True),
+    Column("prev_tx", String(100), nullable=False),
+    Column("prev_index", BigInteger, nullable=False),
+    Column("address", String(100), nullable=False),
+    Column("value", TransferAmount, nullable=False),
+    Index(None, "prev_tx", "prev_index"),
+)
+
+# Address labels (store/labels.py): GraphSense-style tags, one per (chain, address); a labelled
+# service (exchange, bridge, OTC desk, mixer) is where a trace stops. Edited by the agency that
+# created the label, every change audited.
+address_labels = Table(
+    "address_labels",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("chain", String(8), nullable=False),
+    Column("address", String(100), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("source", String(500), nullable=False),
+    Column("confidence", Integer, nullable=False),
+    Column("verified", Boolean, nullable=False),
+    Column("created_by", ForeignKey("agencies.code"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("chain", "address"),
 )

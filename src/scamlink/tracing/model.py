@@ -176,6 +176,7 @@ class CashOut:
     paths: list[tuple[str, ...]] = field(default_factory=list)  # tx hashes, seed → here
     first_arrival: datetime | None = None
     last_arrival: datetime | None = None
+    exposure: Decimal = Decimal(0)  # full value of the tainted transfers received (poison's view)
 
 
 @dataclass(slots=True)

@@ -23,13 +23,21 @@ from scamlink.web import (
     campaigns_api,
     case_pages,
     cases_api,
+    evidence_api,
+    evidence_pages,
     intake_pages,
+    label_pages,
+    labels_api,
     lookup_api,
     lookup_pages,
     lookup_range,
+    notifications_admin,
     pages,
     public_report,
     report_pages,
+    trace_api,
+    trace_pages,
+    transfer_pages,
     victims,
 )
 from scamlink.web import intake as intake_api
@@ -40,6 +48,7 @@ from scamlink.web.errors import install_error_handlers
 from scamlink.web.forged_sessions import ForgedSessionMiddleware
 from scamlink.web.i18n import LocaleMiddleware
 from scamlink.web.lookup_api import lookup_service_for, with_lookup_index
+from scamlink.web.notification_worker import with_notifications
 from scamlink.web.rendering import build_environment
 from scamlink.web.security import SecurityHeadersMiddleware
 from scamlink.web.state import WebState
@@ -71,7 +80,10 @@ def create_app(settings: Settings, engine: Engine, *, secure_cookies: bool = Tru
         dependencies=[Depends(require_csrf_token)],
         # Signs an audit checkpoint every SCAMLINK_AUDIT_CHECKPOINT_MINUTES while serving.
         # The lookup index is loaded at start and kept current while serving (lookup/live.py).
-        lifespan=with_lookup_index(checkpoint_lifespan(settings, engine)),
+        # The notifications' delivery worker runs every SCAMLINK_NOTIFY_SECONDS.
+        lifespan=with_notifications(
+            settings, engine, with_lookup_index(checkpoint_lifespan(settings, engine))
+        ),
     )
     app.state.lookup = lookup_service_for(settings, engine)
     app.state.web = WebState(
@@ -97,7 +109,16 @@ def create_app(settings: Settings, engine: Engine, *, secure_cookies: bool = Tru
     app.include_router(lookup_range.router)
     app.include_router(blocklist_api.router)
     app.include_router(cases_api.router)
+    app.include_router(labels_api.router)
+    app.include_router(label_pages.router)
     app.include_router(case_pages.router)
+    app.include_router(notifications_admin.router)
+    app.include_router(notifications_admin.pages)
+    app.include_router(evidence_api.router)
+    app.include_router(evidence_pages.router)
+    app.include_router(trace_pages.router)
+    app.include_router(trace_api.router)
+    app.include_router(transfer_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
     # The last added runs first: headers wrap everything, then the forged-cookie check, then the

@@ -18,13 +18,28 @@ from scamlink.sharing.api_keys import Scope
 from scamlink.sharing.audit import actor_of, record
 from scamlink.sharing.roles import Viewer
 from scamlink.web.api import API_V1, ErrorBody
-from scamlink.web.ratelimit import rate_limit
-from scamlink.web.scopes import require_scope
+from scamlink.web.auth import SIGN_IN_REQUIRED
+from scamlink.web.bearer import key_scopes
+from scamlink.web.ratelimit import rate_limit, request_viewer
+from scamlink.web.scopes import SCOPE_MISSING
 from scamlink.web.state import web_state
 
 router = APIRouter(tags=["lookup"])
 
-LookupViewer = Annotated[Viewer, Depends(require_scope(Scope.LOOKUP))]
+
+async def blocklist_viewer(request: Request) -> Viewer:
+    """Signed-in sessions and API keys with the `lookup` scope, resolved once per request
+    (shared with the rate limit: `ratelimit.request_viewer`)."""
+    viewer = await request_viewer(request)
+    if viewer.is_public:
+        raise HTTPException(status_code=401, detail=SIGN_IN_REQUIRED)
+    scopes = key_scopes(request)
+    if scopes is not None and Scope.LOOKUP not in scopes:
+        raise HTTPException(status_code=403, detail=SCOPE_MISSING)
+    return viewer
+
+
+LookupViewer = Annotated[Viewer, Depends(blocklist_viewer)]
 
 
 @router.get(

@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 
 from scamlink.cases import service
 from scamlink.cases.deadlines import is_overdue
+from scamlink.cases.evidence import list_evidence
 from scamlink.cases.model import (
     BOARD_ORDER,
     CaseError,
@@ -93,6 +94,9 @@ ACTION_LABELS: dict[str, str] = {
     "task": N_("Task added"),
     "task_done": N_("Task done"),
     "link": N_("Item linked"),
+    "evidence": N_("Evidence added"),
+    "evidence_handover": N_("Evidence handed over"),
+    "dossier": N_("Dossier exported"),
 }
 # Moves that need a reason (the board asks for one before sending).
 NEEDS_REASON = sorted({to.value for (_, to), rule in TRANSITIONS.items() if rule.needs_reason})
@@ -169,11 +173,14 @@ def board_page(
         user, viewer = _staff(conn, user)
         found = case_board.board(conn, viewer, filters)
         agencies = [a.code for a in list_agencies(conn)]
+        cards = [card for column in found.columns.values() for card in column]
+        moves = service.board_moves(conn, viewer, cards)  # the keyboard's "move to" menus
     return render(
         request,
         "cases_board.html",
         user=user,
         board=found,
+        moves=moves,
         order=[s.value for s in BOARD_ORDER],
         filters=filters,
         overdue=overdue,
@@ -222,11 +229,13 @@ def case_page(request: Request, user: CurrentUser, case_id: int) -> HTMLResponse
         except CaseError as error:
             raise HTTPException(status_code=error.status) from None
         agencies = [a for a in list_agencies(conn) if a.code != viewer.agency]
+        evidence = list_evidence(conn, viewer, case_id)
     return render(
         request,
         "case.html",
         user=user,
         view=view,
+        evidence=evidence,
         case=view.record.head,
         now=now,
         agencies=agencies,

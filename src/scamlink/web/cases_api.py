@@ -37,6 +37,7 @@ from scamlink.sharing.api_keys import Scope
 from scamlink.sharing.roles import Role, Viewer
 from scamlink.sharing.tlp import Tlp
 from scamlink.store import case_board
+from scamlink.web.case_errors import translate_case_error
 from scamlink.web.errors import error_body, error_code
 from scamlink.web.i18n import N_, request_locale, translations
 from scamlink.web.scopes import require_scope
@@ -80,7 +81,8 @@ def now_of(request: Request) -> datetime:
 
 
 def case_error(request: Request, error: CaseError) -> JSONResponse:
-    message = translations(request_locale(request)).gettext(error.message)
+    """The error in the request's language (web/case_errors.py), its field as named."""
+    message = translate_case_error(error.message, translations(request_locale(request)).gettext)
     body = error_body(error_code(error.status), message, field=error.field)
     return JSONResponse(body, status_code=error.status)
 

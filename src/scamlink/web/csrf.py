@@ -67,6 +67,7 @@ async def require_csrf_token(request: Request) -> None:
         or not hmac.compare_digest(expected.encode(), supplied.encode())
     ):
         await run_in_threadpool(_record_refusal, request)
+        await request.close()  # a refused upload's spooled files go now, not at garbage collection
         raise HTTPException(status_code=403, detail=CSRF_FAILED)
 
 

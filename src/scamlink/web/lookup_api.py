@@ -31,17 +31,15 @@ from starlette.types import ASGIApp
 from scamlink.config import Settings
 from scamlink.lookup.index import MembershipIndex
 from scamlink.lookup.live import INDEX_FOLDER, LiveIndex
-from scamlink.lookup.query import InvalidQuery
+from scamlink.lookup.query import InvalidQuery, warm_up
 from scamlink.lookup.service import MAX_BATCH, LookupService, answer_json
 from scamlink.sharing.api_keys import Scope
-from scamlink.sharing.roles import PUBLIC, Viewer
+from scamlink.sharing.roles import Viewer
 from scamlink.web.api import API_V1
-from scamlink.web.auth import current_viewer, signed_in_viewer
-from scamlink.web.bearer import bearer_token, key_scopes
+from scamlink.web.auth import SIGN_IN_REQUIRED
+from scamlink.web.bearer import key_scopes
 from scamlink.web.i18n import N_
-from scamlink.web.ratelimit import log_lookup, log_lookups, rate_limit
-from scamlink.web.sessions import session_user
-from scamlink.web.state import SESSION_TOKEN
+from scamlink.web.ratelimit import log_lookup, log_lookups, rate_limit, request_viewer, take
 
 router = APIRouter(tags=["lookup"])
 MAX_BATCH_BYTES = 8 * 1024 * 1024
@@ -73,13 +71,15 @@ def lookup_index(request: Request) -> MembershipIndex:
 def with_lookup_index(
     inner: Callable[[ASGIApp], AbstractAsyncContextManager[None]],
 ) -> Callable[[ASGIApp], AbstractAsyncContextManager[None]]:
-    """The application's lifespan around `inner`: the index is loaded before the first request
-    and its refresher thread runs until shutdown."""
+    """The application's lifespan around `inner`: the index is loaded and value reading warmed
+    up (`query.warm_up`) before the first request, off the event loop; the index's refresher
+    thread runs until shutdown."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
         service: LookupService = app.state.lookup  # type: ignore[attr-defined]
         await asyncio.to_thread(service.live.load)
+        await asyncio.to_thread(warm_up)  # the first lookups pay no loading
         service.live.start()
         try:
             async with inner(app):
@@ -96,23 +96,25 @@ def _lookup_scope(request: Request) -> None:
         raise HTTPException(status_code=403, detail=SCOPE_MISSING)
 
 
-def _resolved_viewer(request: Request) -> Viewer:
-    viewer = current_viewer(request, session_user(request))
-    _lookup_scope(request)
+async def limited_lookup_viewer(request: Request) -> Viewer:
+    """Anyone, counted against the `lookup` rate limit (429); an API key needs the `lookup`
+    scope. A request without a session and without a key is the public's, known without I/O:
+    counted and answered with no hop to a worker thread (the public's lookups are most of the
+    load); others are resolved from the store in one, once per request
+    (`ratelimit.request_viewer`). One dependency for both, as this is the route the public
+    calls most."""
+    viewer = await request_viewer(request)
+    take(request, "lookup", viewer)
+    if not viewer.is_public:
+        _lookup_scope(request)
     return viewer
 
 
-async def lookup_viewer(request: Request) -> Viewer:
-    """Anyone; an API key needs the `lookup` scope. A request without a session and without a
-    key is the public's, known without I/O: answered with no hop to a worker thread (the
-    public's lookups are most of the load); others are resolved from the store in one."""
-    if bearer_token(request) is None and not isinstance(request.session.get(SESSION_TOKEN), str):
-        return PUBLIC
-    return await run_in_threadpool(_resolved_viewer, request)
-
-
-def batch_viewer(request: Request, viewer: Annotated[Viewer, Depends(signed_in_viewer)]) -> Viewer:
+async def batch_viewer(request: Request) -> Viewer:
     """Signed-in sessions and API keys with the `lookup` scope."""
+    viewer = await request_viewer(request)
+    if viewer.is_public:
+        raise HTTPException(status_code=401, detail=SIGN_IN_REQUIRED)
     _lookup_scope(request)
     return viewer
 
@@ -128,12 +130,14 @@ def country_code(country: str) -> str | None:
 @router.get(
     f"{API_V1}/lookup",
     name="api_lookup",
-    responses={400: {"description": "Not a value that can be looked up"}},
-    dependencies=[Depends(rate_limit("lookup"))],
+    responses={
+        400: {"description": "Not a value that can be looked up"},
+        429: {"description": "Too many requests (see Retry-After)"},
+    },
 )
 async def lookup(
     request: Request,
-    viewer: Annotated[Viewer, Depends(lookup_viewer)],
+    viewer: Annotated[Viewer, Depends(limited_lookup_viewer)],
     q: str = "",
     country: str = "",
 ) -> JSONResponse:

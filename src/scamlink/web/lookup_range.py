@@ -60,7 +60,7 @@ def padding_seed(request: Request) -> bytes:
     },
     dependencies=[Depends(rate_limit("lookup"))],
 )
-def lookup_range(request: Request, prefix: str) -> Response:
+async def lookup_range(request: Request, prefix: str) -> Response:
     """The public standing of every indicator whose canonical key's SHA-256 starts with
     `prefix` (5 hex characters), as `"<11 hex characters>:<standing>"` entries: 1 suspicious,
     2 reported, 3 safe-listed, 0 padding (ignore it). Every answer has the same length."""

@@ -6,29 +6,45 @@ counted by its address, a caller with an API key by the key, a signed-in user by
 (an invalid key is refused before it is counted, so made-up keys do not buy a fresh bucket).
 An empty bucket answers 429 with `Retry-After` (whole seconds until one token is back). The
 limits are `Settings.rate_limits` (requests a minute; a full bucket holds one minute's worth).
+
+The check is a coroutine: a request without a session and without a key (the public, most of
+the load) is counted inline on the event loop, with no I/O and no hop to a worker thread;
+anyone else is resolved from the store in one hop (`request_viewer`), kept for the route.
+
+The address is the connection's peer, unless the peer is one of `Settings.trusted_proxies`
+(`SCAMLINK_TRUSTED_PROXIES`): then `X-Forwarded-For` is read from the right, skipping trusted
+proxies, and the first address that is not one of them is the client's. A header from any
+other peer is ignored (anyone can send one).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import threading
 import time
-from collections.abc import Callable, Iterable
-from typing import Annotated, Literal
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import timedelta
+from functools import lru_cache
+from typing import Literal
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
 from scamlink.lookup.query_log import QueryLog
-from scamlink.sharing.roles import Viewer
+from scamlink.sharing.roles import PUBLIC, Viewer
 from scamlink.web.auth import current_viewer
 from scamlink.web.bearer import bearer_token
 from scamlink.web.i18n import N_
-from scamlink.web.state import web_state
+from scamlink.web.sessions import session_user
+from scamlink.web.state import SESSION_TOKEN, web_state
 
 TOO_MANY = N_("Too many requests. Wait a moment and try again.")
 Limit = Literal["lookup", "report"]
 _MAX_BUCKETS = 100_000  # beyond this, full buckets are forgotten (they hold nothing)
 _STATE_LOCK = threading.Lock()
+_VIEWER_STATE = "resolved_viewer"  # request.state: the caller, resolved once per request
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class TokenBuckets:
@@ -71,7 +87,11 @@ class TokenBuckets:
 class Limiter:
     """The application's buckets: per limit, one set for addresses and one for identities."""
 
-    def __init__(self, public: int, key: int, report: int) -> None:
+    def __init__(
+        self, public: int, key: int, report: int, trusted_proxies: tuple[str, ...] = ()
+    ) -> None:
+        self.trusted_proxies = trusted_proxies
+
         def buckets(per_minute: int) -> TokenBuckets | None:
             return TokenBuckets(per_minute / 60.0, float(per_minute)) if per_minute else None
 
@@ -101,37 +121,117 @@ def _app_object(request: Request, name: str, make: Callable[[], object]) -> obje
     return found
 
 
+def _new_limiter(request: Request) -> Limiter:
+    settings = web_state(request).settings
+    limits = settings.rate_limits
+    return Limiter(limits.public, limits.key, limits.report, settings.trusted_proxies)
+
+
 def limiter(request: Request) -> Limiter:
-    limits = web_state(request).settings.rate_limits
-    found = _app_object(
-        request, "rate_limiter", lambda: Limiter(limits.public, limits.key, limits.report)
-    )
-    assert isinstance(found, Limiter)
+    found = getattr(request.app.state, "rate_limiter", None)
+    if not isinstance(found, Limiter):
+        found = _app_object(request, "rate_limiter", lambda: _new_limiter(request))
+        assert isinstance(found, Limiter)
     return found
 
 
-def _identity(request: Request, viewer: Viewer) -> tuple[str, bool]:
+def is_anonymous(request: Request) -> bool:
+    """No key and no session token: the public, known without I/O."""
+    if "authorization" in request.headers and bearer_token(request) is not None:
+        return False
+    return not isinstance(request.session.get(SESSION_TOKEN), str)
+
+
+def _resolve(request: Request) -> Viewer:
+    return current_viewer(request, session_user(request))
+
+
+async def request_viewer(request: Request) -> Viewer:
+    """The caller as a `Viewer`, resolved once per request and kept in `request.state`: the
+    public inline, anyone else from the store in one worker-thread hop (a refused API key
+    answers 401 there, before anything is counted)."""
+    found = getattr(request.state, _VIEWER_STATE, None)
+    if isinstance(found, Viewer):
+        return found
+    viewer = PUBLIC if is_anonymous(request) else await run_in_threadpool(_resolve, request)
+    setattr(request.state, _VIEWER_STATE, viewer)
+    return viewer
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def forwarded_client(peer: str, forwarded_for: str, proxies: tuple[str, ...]) -> str:
+    """The client's address: `peer`, unless it is a trusted proxy; then the rightmost address
+    of `X-Forwarded-For` that is not a trusted proxy (a malformed entry stops the walk: the
+    hop to its right is the furthest that can be believed)."""
+    networks = _networks(proxies)
+    if not networks or not forwarded_for or not _trusted(peer, networks):
+        return peer
+    client = peer
+    for hop in reversed(forwarded_for.split(",")):
+        hop = hop.strip()
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return client
+        client = hop
+        if not _trusted(hop, networks):
+            return hop
+    return client  # every hop is a trusted proxy: the leftmost one sent it
+
+
+def client_address(request: Request, proxies: tuple[str, ...] | None = None) -> str:
+    """The client's address for rate limits (see the module's docstring)."""
+    peer = request.client.host if request.client else "?"
+    if proxies is None:
+        proxies = limiter(request).trusted_proxies
+    if not proxies:
+        return peer
+    return forwarded_client(peer, request.headers.get("x-forwarded-for", ""), proxies)
+
+
+def _identity(request: Request, viewer: Viewer, proxies: tuple[str, ...]) -> tuple[str, bool]:
+    if viewer.is_public:
+        return "ip:" + client_address(request, proxies), True
     token = bearer_token(request)
-    if token and not viewer.is_public:
-        # current_viewer has checked the key: its public id names the bucket.
+    if token:
+        # request_viewer has checked the key: its public id names the bucket.
         return "key:" + token.split("_")[1] if token.count("_") >= 2 else "key:?", False
     if viewer.user_id is not None:
         return f"user:{viewer.user_id}", False
-    return "ip:" + (request.client.host if request.client else "?"), True
+    return "ip:" + client_address(request, proxies), True
 
 
-def rate_limit(limit: Limit) -> Callable[..., None]:
+def take(request: Request, limit: Limit, viewer: Viewer) -> None:
+    """Count one request of `viewer` against `limit`: HTTPException 429 with Retry-After when
+    its bucket is empty."""
+    found = limiter(request)
+    who, anonymous = _identity(request, viewer, found.trusted_proxies)
+    wait = found.check(limit, who, anonymous)
+    if wait > 0:
+        raise HTTPException(
+            status_code=429,
+            detail=TOO_MANY,
+            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+        )
+
+
+def rate_limit(limit: Limit) -> Callable[[Request], Awaitable[None]]:
     """A route dependency: 429 with Retry-After when the caller's bucket for `limit` is empty."""
 
-    def check(request: Request, viewer: Annotated[Viewer, Depends(current_viewer)]) -> None:
-        who, anonymous = _identity(request, viewer)
-        wait = limiter(request).check(limit, who, anonymous)
-        if wait > 0:
-            raise HTTPException(
-                status_code=429,
-                detail=TOO_MANY,
-                headers={"Retry-After": str(max(1, math.ceil(wait)))},
-            )
+    async def check(request: Request) -> None:
+        take(request, limit, await request_viewer(request))
 
     return check
 
@@ -139,8 +239,14 @@ def rate_limit(limit: Limit) -> Callable[..., None]:
 # --- the public query log -------------------------------------------------------------------
 
 
+def _new_query_log(request: Request) -> QueryLog:
+    state = web_state(request)
+    retention = timedelta(days=state.settings.lookup_log_retention_days)
+    return QueryLog(state.engine, retention=retention)
+
+
 def query_log(request: Request) -> QueryLog:
-    found = _app_object(request, "lookup_query_log", lambda: QueryLog(web_state(request).engine))
+    found = _app_object(request, "lookup_query_log", lambda: _new_query_log(request))
     assert isinstance(found, QueryLog)
     return found
 

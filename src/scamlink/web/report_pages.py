@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, timedelta
 from decimal import Decimal
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from babel import Locale
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -31,7 +32,7 @@ from scamlink.reports.review import (
     reviewable_status,
 )
 from scamlink.reports.review import review as review_report
-from scamlink.sharing.roles import Viewer
+from scamlink.sharing.roles import Role, Viewer
 from scamlink.store.attachments import BlobStore
 from scamlink.store.campaign_views import BadCursor
 from scamlink.store.intake import ReportHead, visible_report
@@ -175,8 +176,38 @@ def _report(
         narrative_languages=languages,
         language_name=str(names.get(view.head.language, view.head.language)),
         problems=problems or {},
+        trace_links=_trace_links(request, user, view),
         status_code=status_code,
     )
+
+
+_TRACEABLE = frozenset({"tron", "eth", "btc"})  # indicator types that are trace chains
+
+
+def _trace_links(request: Request, user: UserRecord, view: ReportView) -> dict[int, str]:
+    """Indicator id → the trace page with the wallet as its starting point, named by the report
+    and limited to its receipts from the day before the incident (or a week before the report)
+    until the report arrived. Staff only, as the trace page."""
+    if user.role is Role.PARTNER:
+        return {}
+    head = view.head
+    start = view.incident_date or (head.received_at - timedelta(days=7)).date()
+    received = head.received_at
+    received = received if received.tzinfo is None else received.astimezone(UTC)
+    window = {
+        "since": (start - timedelta(days=1)).isoformat(),
+        "until": (received + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    base = request.url_for("trace_page").path
+    return {
+        x.indicator_id: base
+        + "?"
+        + urlencode(
+            {"chain": x.type, "seeds": f"{x.value} {head.agency}:{head.external_id}", **window}
+        )
+        for x in view.sightings
+        if x.type in _TRACEABLE
+    }
 
 
 def _changeable(conn: Connection, viewer: Viewer, report_id: int) -> ReportHead:

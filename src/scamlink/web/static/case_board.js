@@ -40,9 +40,79 @@
     element.hidden = !text;
   }
 
-  // --- the board: drag a card to another column ---------------------------------------------
+  // --- the board: move a card by dragging it or with its "move to" menu ----------------------
   var board = document.getElementById("board");
   var boardError = document.getElementById("board-error");
+  var boardStatus = document.getElementById("board-status");
+
+  function columnName(column) {
+    var title = column.querySelector("h2");
+    var count = title.querySelector("[data-count]");
+    var text = title.textContent;
+    return (count ? text.replace(count.textContent, "") : text).trim();
+  }
+
+  // Rebuild a card's menu from the moves the server answered with (the case's new status).
+  function refreshMenu(card, moves) {
+    var select = card.querySelector(".move-select");
+    if (!select) return;
+    var holder = card.querySelector(".card-move");
+    while (select.firstChild) select.removeChild(select.firstChild);
+    (moves || []).forEach(function (status) {
+      var column = document.getElementById("column-" + status);
+      var option = document.createElement("option");
+      option.value = status;
+      option.textContent = column ? columnName(column) : status;
+      select.appendChild(option);
+    });
+    holder.hidden = !select.options.length;
+  }
+
+  // Ask the server to move `card` to `column`; it answers with the case (and its new moves) or
+  // with the reason it refused, and the card stays where it was.
+  function move(card, column, done) {
+    var from = card.closest(".board-column");
+    var status = column.getAttribute("data-status");
+    if (from === column) return;
+    var body = { status: status };
+    if (needsReason.indexOf(status) >= 0) {
+      var reason = window.prompt(columnName(column) + ":");
+      if (reason === null) return;
+      body.reason = reason;
+    }
+    show(boardError, "");
+    // A live region stays in the page (never hidden) so that screen readers announce it.
+    if (boardStatus) boardStatus.textContent = "";
+    card.classList.add("pending");
+    send("/api/v1/cases/" + card.getAttribute("data-case") + "/transition", body).then(function (result) {
+      card.classList.remove("pending");
+      if (!result.ok) {
+        // Snap back: the card never left its column; say why.
+        show(boardError, problem(result.data, result.status));
+        card.classList.add("refused");
+        window.setTimeout(function () { card.classList.remove("refused"); }, 1500);
+        if (done) done(false);
+        return;
+      }
+      column.querySelector(".cards").appendChild(card);
+      [from, column].forEach(function (c) {
+        var count = c.querySelector("[data-count]");
+        var n = parseInt(count.textContent.replace(/\D/g, ""), 10) || 0;
+        count.textContent = String(c === column ? n + 1 : Math.max(0, n - 1));
+      });
+      refreshMenu(card, result.data.moves);
+      var title = card.querySelector("a");
+      if (boardStatus) {
+        boardStatus.textContent = (title ? title.textContent.trim() + " → " : "") + columnName(column);
+      }
+      if (done) done(true);
+    }, function () {
+      card.classList.remove("pending");
+      show(boardError, "network error");
+      if (done) done(false);
+    });
+  }
+
   if (board) {
     var dragged = null;
     board.addEventListener("dragstart", function (event) {
@@ -63,36 +133,22 @@
       var column = event.target.closest && event.target.closest(".board-column");
       if (!column || !dragged) return;
       event.preventDefault();
-      var card = dragged;
-      var from = card.closest(".board-column");
-      var status = column.getAttribute("data-status");
-      if (from === column) return;
-      var body = { status: status };
-      if (needsReason.indexOf(status) >= 0) {
-        var reason = window.prompt(column.querySelector("h2").textContent.trim() + ":");
-        if (reason === null) return;
-        body.reason = reason;
-      }
-      show(boardError, "");
-      card.classList.add("pending");
-      send("/api/v1/cases/" + card.getAttribute("data-case") + "/transition", body).then(function (result) {
-        card.classList.remove("pending");
-        if (!result.ok) {
-          // Snap back: the card never left its column; say why.
-          show(boardError, problem(result.data, result.status));
-          card.classList.add("refused");
-          window.setTimeout(function () { card.classList.remove("refused"); }, 1500);
-          return;
-        }
-        column.querySelector(".cards").appendChild(card);
-        [from, column].forEach(function (c) {
-          var count = c.querySelector("[data-count]");
-          var n = parseInt(count.textContent.replace(/\D/g, ""), 10) || 0;
-          count.textContent = String(c === column ? n + 1 : Math.max(0, n - 1));
-        });
-      }, function () {
-        card.classList.remove("pending");
-        show(boardError, "network error");
+      move(dragged, column);
+    });
+    // The keyboard's way: the card's menu names the moves the workflow allows; Move sends it.
+    board.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest(".move-button");
+      if (!button) return;
+      var card = button.closest(".card");
+      var select = card.querySelector(".move-select");
+      var column = select && document.getElementById("column-" + select.value);
+      if (!column) return;
+      button.disabled = true;
+      move(card, column, function () {
+        button.disabled = false;
+        // Moving the card in the page drops the focus: give it back to the card's menu.
+        var next = card.querySelector(".card-move:not([hidden]) .move-select") || card.querySelector("a");
+        if (next) next.focus();
       });
     });
   }

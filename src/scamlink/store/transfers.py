@@ -1,0 +1,475 @@
+"""On-chain transfers and Bitcoin inputs: storing them (deduplicated) and reading them back for
+the trace engine (`SqlTransferSource`, the store's `tracing.source.TransferSource`).
+
+Storage decisions:
+- `(chain, tx_hash, idx)` is the primary key; storing a transfer that is already there does
+  nothing and counts as a duplicate (`ON CONFLICT DO NOTHING`), so a re-import stores nothing
+  twice.
+- Amounts are exact decimals in the token's unit: NUMERIC on PostgreSQL, the decimal's plain
+  text (`format(d, "f")`, no exponent) on SQLite, read back as `Decimal` on both.
+- Timestamps are UTC. On SQLite SQLAlchemy keeps them as `YYYY-MM-DD HH:MM:SS.ffffff` text
+  (which sorts in time order); the bulk path writes the same text.
+- A Bitcoin transaction is its outputs as `transfers` rows (idx = vout, from = the first input's
+  address) plus its inputs in `btc_inputs`; `utxo_tx` and `spender` put the two back together.
+
+Every read of `SqlTransferSource` is one indexed statement: `outgoing` along
+`(chain, from_address, token, ts)`, `incoming` along `(chain, to_address, token, ts)`,
+`transaction` along the primary key, `spender` along `btc_inputs(prev_tx, prev_index)`.
+
+`bulk_load` is the path for very large files: Arrow batches (from DuckDB) go (ADBC's COPY
+on PostgreSQL, executemany on SQLite) into a temporary table and then into `transfers` with
+one `INSERT … SELECT … ON CONFLICT DO NOTHING`, all in one transaction: either the whole
+file is stored or nothing is.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+
+from scamlink.store.schema import btc_inputs, transfers
+from scamlink.tracing.model import Chain, Transfer, UtxoInput, UtxoOutput, UtxoTx
+
+# Keys per existence check (PostgreSQL and SQLite both take this many bound values easily).
+_CHECK_CHUNK = 500
+# SQLite page cache of the bulk loader's connection (KiB, negative cache_size), bounded.
+BULK_CACHE_KIB = 262_144
+# The SQLite text form of a timestamp, as SQLAlchemy's DateTime writes it.
+SQLITE_TS_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+# Columns of a bulk-loaded batch, in order (Arrow field names).
+BULK_COLUMNS = (
+    "chain",
+    "tx_hash",
+    "idx",
+    "ts",
+    "block",
+    "from_address",
+    "to_address",
+    "token",
+    "token_contract",
+    "amount",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCounts:
+    stored: int
+    duplicates: int
+
+
+def amount_text(value: Decimal) -> str:
+    """The exact plain text of an amount: no exponent, no trailing zeros after the point."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _is_postgres(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("transfer timestamps must be timezone-aware")
+    return value.astimezone(UTC)
+
+
+def _amount_param(conn: Connection, value: Decimal) -> Decimal | str:
+    return value if _is_postgres(conn) else amount_text(value)
+
+
+def _insert(conn: Connection, table: Any) -> Any:
+    if _is_postgres(conn):
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def store_transfers(
+    conn: Connection, items: Iterable[Transfer], utxo: Iterable[UtxoTx] = ()
+) -> StoreCounts:
+    """Store transfers (and Bitcoin inputs) in the caller's transaction; those already stored
+    (same chain, tx_hash, index) are counted as duplicates and left as they are."""
+    unique: dict[tuple[str, str, int], Transfer] = {}
+    repeated = 0
+    for item in items:
+        key = (item.chain.value, item.tx_hash, item.index)
+        if key in unique:
+            repeated += 1
+        else:
+            unique[key] = item
+    present = _present(conn, list(unique))
+    rows = [
+        {
+            "chain": t.chain.value,
+            "tx_hash": t.tx_hash,
+            "idx": t.index,
+            "ts": _utc(t.timestamp),
+            "block": t.block,
+            "from_address": t.from_address,
+            "to_address": t.to_address,
+            "token": t.token,
+            "token_contract": t.token_contract,
+            "amount": _amount_param(conn, t.amount),
+        }
+        for key, t in unique.items()
+        if key not in present
+    ]
+    if rows:
+        conn.execute(_insert(conn, transfers), rows)
+    inputs = [
+        {
+            "tx_hash": i.tx_hash,
+            "vin": i.index,
+            "prev_tx": i.prev_tx_hash,
+            "prev_index": i.prev_index,
+            "address": i.address,
+            "value": _amount_param(conn, i.value),
+        }
+        for tx in utxo
+        for i in tx.inputs
+    ]
+    if inputs:
+        conn.execute(_insert(conn, btc_inputs), inputs)
+    return StoreCounts(stored=len(rows), duplicates=repeated + len(present))
+
+
+def _present(conn: Connection, keys: list[tuple[str, str, int]]) -> set[tuple[str, str, int]]:
+    found: set[tuple[str, str, int]] = set()
+    for start in range(0, len(keys), _CHECK_CHUNK):
+        chunk = keys[start : start + _CHECK_CHUNK]
+        statement = select(transfers.c.chain, transfers.c.tx_hash, transfers.c.idx).where(
+            tuple_(transfers.c.chain, transfers.c.tx_hash, transfers.c.idx).in_(chunk)
+        )
+        found.update((row[0], row[1], int(row[2])) for row in conn.execute(statement))
+    return found
+
+
+def count_transfers(conn: Connection, chain: Chain | None = None) -> int:
+    from sqlalchemy import func
+
+    statement = select(func.count()).select_from(transfers)
+    if chain is not None:
+        statement = statement.where(transfers.c.chain == chain.value)
+    return int(conn.execute(statement).scalar_one())
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+_COLUMNS = (
+    transfers.c.chain,
+    transfers.c.tx_hash,
+    transfers.c.idx,
+    transfers.c.ts,
+    transfers.c.from_address,
+    transfers.c.to_address,
+    transfers.c.token,
+    transfers.c.amount,
+    transfers.c.token_contract,
+    transfers.c.block,
+)
+_ORDER = (transfers.c.ts, transfers.c.tx_hash, transfers.c.idx)
+
+
+def _read_ts(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _transfer(row: Any) -> Transfer:
+    return Transfer(
+        chain=Chain(row[0]),
+        tx_hash=row[1],
+        index=int(row[2]),
+        timestamp=_read_ts(row[3]),
+        from_address=row[4],
+        to_address=row[5],
+        token=row[6],
+        amount=Decimal(str(row[7])),
+        token_contract=row[8],
+        block=None if row[9] is None else int(row[9]),
+    )
+
+
+class SqlTransferSource:
+    """The trace engine's view of the store (`tracing.source.TransferSource`): one indexed
+    statement per call. Built on an `Engine` (a pooled connection per call) or on an open
+    `Connection` (the caller's transaction, e.g. in tests)."""
+
+    def __init__(self, bind: Engine | Connection) -> None:
+        self._bind = bind
+
+    @contextmanager
+    def _conn(self) -> Iterator[Connection]:
+        if isinstance(self._bind, Connection):
+            yield self._bind
+        else:
+            with self._bind.connect() as conn:
+                yield conn
+
+    def _transfers(self, statement: Any) -> list[Transfer]:
+        with self._conn() as conn:
+            return [_transfer(row) for row in conn.execute(statement)]
+
+    def outgoing(
+        self, chain: Chain, address: str, token: str, since: datetime, until: datetime | None
+    ) -> Sequence[Transfer]:
+        where = [
+            transfers.c.chain == chain.value,
+            transfers.c.from_address == address,
+            transfers.c.token == token,
+            transfers.c.ts >= _utc(since),
+        ]
+        if until is not None:
+            where.append(transfers.c.ts <= _utc(until))
+        return self._transfers(select(*_COLUMNS).where(and_(*where)).order_by(*_ORDER))
+
+    def incoming(
+        self, chain: Chain, address: str, token: str, since: datetime | None, until: datetime
+    ) -> Sequence[Transfer]:
+        where = [
+            transfers.c.chain == chain.value,
+            transfers.c.to_address == address,
+            transfers.c.token == token,
+            transfers.c.ts <= _utc(until),
+        ]
+        if since is not None:
+            where.append(transfers.c.ts >= _utc(since))
+        return self._transfers(select(*_COLUMNS).where(and_(*where)).order_by(*_ORDER))
+
+    def transaction(self, chain: Chain, tx_hash: str) -> Sequence[Transfer]:
+        statement = (
+            select(*_COLUMNS)
+            .where(transfers.c.chain == chain.value, transfers.c.tx_hash == tx_hash)
+            .order_by(transfers.c.idx)
+        )
+        return self._transfers(statement)
+
+    def utxo_tx(self, chain: Chain, tx_hash: str) -> UtxoTx | None:
+        if chain is not Chain.BTC:
+            return None
+        return self._utxo(btc_inputs.c.tx_hash == tx_hash, transfers.c.tx_hash == tx_hash)
+
+    def spender(self, chain: Chain, tx_hash: str, index: int) -> UtxoTx | None:
+        """The transaction that spent output `index` of `tx_hash`, if imported."""
+        if chain is not Chain.BTC:
+            return None
+        spending = (
+            select(btc_inputs.c.tx_hash)
+            .where(btc_inputs.c.prev_tx == tx_hash, btc_inputs.c.prev_index == index)
+            .limit(1)
+            .scalar_subquery()
+        )
+        return self._utxo(btc_inputs.c.tx_hash == spending, transfers.c.tx_hash == spending)
+
+    def _utxo(self, inputs_where: Any, outputs_where: Any) -> UtxoTx | None:
+        """Inputs and outputs of one transaction in one statement (UNION ALL)."""
+        from sqlalchemy import literal, null, union_all
+
+        inputs = select(
+            literal("i").label("part"),
+            btc_inputs.c.tx_hash,
+            btc_inputs.c.vin.label("n"),
+            btc_inputs.c.address,
+            btc_inputs.c.value,
+            btc_inputs.c.prev_tx,
+            btc_inputs.c.prev_index,
+            null().label("ts"),
+            null().label("block"),
+        ).where(inputs_where)
+        outputs = select(
+            literal("o").label("part"),
+            transfers.c.tx_hash,
+            transfers.c.idx.label("n"),
+            transfers.c.to_address,
+            transfers.c.amount,
+            literal("").label("prev_tx"),
+            literal(0).label("prev_index"),
+            transfers.c.ts,
+            transfers.c.block,
+        ).where(transfers.c.chain == Chain.BTC.value, outputs_where)
+        with self._conn() as conn:
+            rows = list(conn.execute(union_all(inputs, outputs)))
+        ins = sorted(
+            (
+                UtxoInput(r[1], int(r[2]), r[5], int(r[6]), r[3], Decimal(str(r[4])))
+                for r in rows
+                if r[0] == "i"
+            ),
+            key=lambda i: i.index,
+        )
+        outs = [r for r in rows if r[0] == "o"]
+        if not ins or not outs:
+            return None
+        stamp = outs[0][7]
+        if isinstance(stamp, str):  # SQLite: the UNION hides the column's type
+            stamp = datetime.strptime(stamp, SQLITE_TS_FORMAT)
+        return UtxoTx(
+            tx_hash=outs[0][1],
+            timestamp=_read_ts(stamp),
+            inputs=tuple(ins),
+            outputs=tuple(
+                sorted(
+                    (UtxoOutput(r[1], int(r[2]), r[3], Decimal(str(r[4]))) for r in outs),
+                    key=lambda o: o.index,
+                )
+            ),
+            block=None if outs[0][8] is None else int(outs[0][8]),
+        )
+
+
+# -- bulk loading ----------------------------------------------------------------------------
+
+
+class BulkUnavailable(Exception):
+    """The store cannot take the bulk path (in-memory SQLite, no ADBC driver)."""
+
+
+def bulk_postgres(engine: Engine) -> bool:
+    return engine.url.get_backend_name() == "postgresql"
+
+
+def _bulk_connect(engine: Engine) -> Any:
+    """PostgreSQL through ADBC (COPY); SQLite through Python's own `sqlite3`, in one explicit
+    transaction. Never ADBC's SQLite driver: a second SQLite library in the process shares its
+    POSIX locks unknowingly, and closing it drops the store's own locks (stale reads, "disk
+    I/O error", a corrupted WAL database; https://www.sqlite.org/howtocorrupt.html §2.2.1)."""
+    url = engine.url
+    if not bulk_postgres(engine):
+        database = url.database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            raise BulkUnavailable("the bulk path needs a SQLite file or PostgreSQL")
+        db = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+        db.execute("BEGIN IMMEDIATE")
+        return db
+    try:
+        import adbc_driver_postgresql.dbapi as adbc_pg
+    except ImportError:
+        raise BulkUnavailable("no ADBC driver installed") from None
+    plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return adbc_pg.connect(plain)
+
+
+def _ingest(cursor: Any, table: str, batch: Any, *, create: bool, postgres: bool) -> None:
+    """Append an Arrow batch to `table` (a temporary one made from the batch when `create`)."""
+    if postgres:
+        cursor.adbc_ingest(table, batch, mode="create" if create else "append", temporary=create)
+        return
+    names = batch.schema.names
+    if create:
+        cursor.execute(f"CREATE TEMP TABLE {table} ({', '.join(names)})")
+    marks = ", ".join("?" * len(names))
+    rows = zip(*(column.to_pylist() for column in batch.columns), strict=True)
+    # `table` and the column names are this module's constants, never input.
+    insert = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"  # noqa: S608
+    cursor.executemany(insert, rows)
+
+
+_STAGE = "transfers_stage"
+# One row per key even when the file repeats a transfer (PostgreSQL refuses to touch a row
+# twice in one INSERT … ON CONFLICT); in key order, which suits the primary key's B-tree.
+_MOVE_POSTGRES = (
+    "INSERT INTO transfers (chain, tx_hash, idx, ts, block, from_address, to_address, token, "
+    "token_contract, amount) "
+    "SELECT DISTINCT ON (chain, tx_hash, idx) chain, tx_hash, idx::integer, ts, block, "
+    "from_address, to_address, token, token_contract, amount::numeric "
+    "FROM transfers_stage ORDER BY chain, tx_hash, idx ON CONFLICT DO NOTHING"
+)
+_MOVE_SQLITE = (
+    "INSERT OR IGNORE INTO transfers (chain, tx_hash, idx, ts, block, from_address, to_address, "
+    "token, token_contract, amount) "
+    "SELECT chain, tx_hash, idx, ts, block, from_address, to_address, token, token_contract, "
+    "amount FROM transfers_stage ORDER BY chain, tx_hash, idx"
+)
+
+
+_SECONDARY = (
+    ("ix_transfers_chain_from_address_token_ts", "chain, from_address, token, ts"),
+    ("ix_transfers_chain_to_address_token_ts", "chain, to_address, token, ts"),
+)
+
+
+def bulk_load(engine: Engine, batches: Iterable[Any], rows: int) -> StoreCounts:
+    """Store Arrow record batches of `BULK_COLUMNS` — unique by (chain, tx_hash, idx) and in
+    that order; ts: timestamp[us, UTC] on PostgreSQL, the SQLite text form on SQLite; amount:
+    plain decimal text — in ONE transaction. Nothing is stored unless everything is.
+
+    Into an empty table the two secondary indexes are dropped and built again afterwards (a
+    sort each, much cheaper than millions of random B-tree inserts; the table is locked
+    meanwhile) and, on SQLite, the batches go straight in (executemany). Otherwise (and always on
+    PostgreSQL, whose COPY cannot turn text into NUMERIC) they are staged in a temporary table
+    (ADBC's COPY on PostgreSQL) and inserted from there with duplicates skipped.
+    `rows` is the file's row count; duplicates = rows - stored."""
+    postgres = bulk_postgres(engine)
+    db = _bulk_connect(engine)
+    try:
+        cursor = db.cursor()
+        try:
+            if postgres:
+                cursor.execute("LOCK TABLE transfers IN SHARE ROW EXCLUSIVE MODE")
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            else:
+                cursor.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+                cursor.execute("PRAGMA temp_store=FILE")
+                cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("SELECT 1 FROM transfers LIMIT 1")
+            empty = cursor.fetchone() is None
+            if empty:
+                for name, _columns in _SECONDARY:
+                    cursor.execute("DROP INDEX " + name)
+            if empty and not postgres:
+                stored = _straight_in(cursor, batches)
+            else:
+                stored = _staged(cursor, batches, postgres)
+            if empty:
+                for name, columns in _SECONDARY:
+                    cursor.execute("CREATE INDEX " + name + " ON transfers (" + columns + ")")
+            db.commit()
+        finally:
+            cursor.close()
+    except BaseException:
+        try:
+            db.rollback()
+        finally:
+            db.close()
+        raise
+    db.close()
+    return StoreCounts(stored=stored, duplicates=max(rows - stored, 0))
+
+
+def _straight_in(cursor: Any, batches: Iterable[Any]) -> int:
+    """SQLite, empty table: the (unique, ordered) batches appended as they come."""
+    stored = 0
+    for batch in batches:
+        if batch.num_rows:
+            _ingest(cursor, "transfers", batch, create=False, postgres=False)
+            stored += batch.num_rows
+    return stored
+
+
+def _staged(cursor: Any, batches: Iterable[Any], postgres: bool) -> int:
+    mode = "create"
+    for batch in batches:
+        if batch.num_rows:
+            _ingest(cursor, _STAGE, batch, create=mode == "create", postgres=postgres)
+            mode = "append"
+    if mode == "create":
+        return 0
+    cursor.execute(_MOVE_POSTGRES if postgres else _MOVE_SQLITE)
+    if postgres:
+        stored = int(cursor.rowcount)
+    else:
+        cursor.execute("SELECT changes()")
+        stored = int(cursor.fetchone()[0])
+    cursor.execute("DROP TABLE transfers_stage")
+    return max(stored, 0)

@@ -1,0 +1,228 @@
+"""The transfers store: exact amounts, duplicates merged, and `SqlTransferSource` reading back
+in time order along its indexes (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pyarrow as pa
+from sqlalchemy import Engine, inspect
+
+from scamlink.store.transfers import (
+    SqlTransferSource,
+    amount_text,
+    bulk_load,
+    count_transfers,
+    store_transfers,
+)
+from scamlink.tracing.model import Chain, Transfer, UtxoInput, UtxoOutput, UtxoTx
+from scamlink.tracing.source import TransferSource
+
+T0 = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
+A, B, C = (
+    "TExiFtF2M1JqHdknDuAXcUyvTZtHBZY6c9",
+    "TFn3ZAniEP4ix5fMkWtRz8YzvDZ514pi1k",
+    "TSZMkRZfG3Z1bC4K5ftRnk8CTBCAsVVDCD",
+)
+
+
+def _t(
+    n: int,
+    sender: str,
+    receiver: str,
+    amount: str,
+    *,
+    minutes: int,
+    token: str = "USDT",  # noqa: S107 (a token symbol)
+) -> Transfer:
+    return Transfer(
+        chain=Chain.TRON,
+        tx_hash=f"{n:064x}",
+        index=0,
+        timestamp=T0 + timedelta(minutes=minutes),
+        from_address=sender,
+        to_address=receiver,
+        token=token,
+        amount=Decimal(amount),
+        token_contract="TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t",
+        block=61_000_000 + n,
+    )
+
+
+FLOW = [
+    _t(1, A, B, "1500.25", minutes=0),
+    _t(2, B, C, "1000", minutes=30),
+    _t(3, B, C, "500.25", minutes=10),
+    _t(4, B, C, "7", minutes=20, token="TRX"),
+]
+
+
+def test_migration_creates_the_indexes(engine: Engine) -> None:
+    names = {i["name"] for i in inspect(engine).get_indexes("transfers")}
+    assert {
+        "ix_transfers_chain_from_address_token_ts",
+        "ix_transfers_chain_to_address_token_ts",
+    } <= names
+    inputs = {i["name"] for i in inspect(engine).get_indexes("btc_inputs")}
+    assert "ix_btc_inputs_prev_tx_prev_index" in inputs
+
+
+def test_store_merges_duplicates(engine: Engine) -> None:
+    with engine.begin() as conn:
+        first = store_transfers(conn, [*FLOW, FLOW[0]])
+        again = store_transfers(conn, FLOW)
+        assert count_transfers(conn) == 4
+        assert count_transfers(conn, Chain.ETH) == 0
+    assert (first.stored, first.duplicates) == (4, 1)
+    assert (again.stored, again.duplicates) == (0, 4)
+
+
+def test_source_reads_in_time_order_with_windows(engine: Engine) -> None:
+    with engine.begin() as conn:
+        store_transfers(conn, FLOW)
+    source: TransferSource = SqlTransferSource(engine)
+    out = source.outgoing(Chain.TRON, B, "USDT", T0, None)
+    assert [t.tx_hash for t in out] == [FLOW[2].tx_hash, FLOW[1].tx_hash]  # by time
+    assert out == [FLOW[2], FLOW[1]]  # everything read back exactly, UTC
+    assert source.outgoing(Chain.TRON, B, "USDT", T0 + timedelta(minutes=11), None) == [FLOW[1]]
+    assert source.outgoing(Chain.TRON, B, "USDT", T0, T0 + timedelta(minutes=10)) == [FLOW[2]]
+    assert source.outgoing(Chain.TRON, B, "TRX", T0, None) == [FLOW[3]]
+    assert source.outgoing(Chain.ETH, B, "USDT", T0, None) == []
+    assert source.incoming(Chain.TRON, C, "USDT", None, T0 + timedelta(hours=1)) == [
+        FLOW[2],
+        FLOW[1],
+    ]
+    assert source.incoming(
+        Chain.TRON, C, "USDT", T0 + timedelta(minutes=20), T0 + timedelta(hours=1)
+    ) == [FLOW[1]]
+    assert source.transaction(Chain.TRON, FLOW[0].tx_hash) == [FLOW[0]]
+    assert source.utxo_tx(Chain.TRON, FLOW[0].tx_hash) is None
+
+
+def test_amounts_are_exact(engine: Engine) -> None:
+    big = Decimal("123456789012345678901234.123456789012345678")
+    tiny = Decimal("0.000000000000000001")
+    with engine.begin() as conn:
+        store_transfers(conn, [_t(7, A, B, str(big), minutes=1), _t(8, A, B, str(tiny), minutes=2)])
+    got = SqlTransferSource(engine).outgoing(Chain.TRON, A, "USDT", T0, None)
+    assert [t.amount for t in got] == [big, tiny]
+    assert amount_text(Decimal("1500.2500")) == "1500.25"
+    assert amount_text(Decimal("1E+2")) == "100"
+
+
+def test_non_utc_times_are_stored_as_utc(engine: Engine) -> None:
+    seoul = datetime(2024, 5, 1, 17, 0, tzinfo=UTC).astimezone(
+        __import__("zoneinfo").ZoneInfo("Asia/Seoul")
+    )
+    item = Transfer(Chain.TRON, "ab" * 32, 0, seoul, A, B, "USDT", Decimal(1))
+    with engine.begin() as conn:
+        store_transfers(conn, [item])
+    (back,) = SqlTransferSource(engine).transaction(Chain.TRON, "ab" * 32)
+    assert back.timestamp == datetime(2024, 5, 1, 17, 0, tzinfo=UTC)
+    assert back.timestamp.tzinfo is UTC
+
+
+BTC_A, BTC_B, BTC_C = (
+    "bc1q75cj5p4h8elmp307cu9dnsgg32yga76wn66gya",
+    "bc1q6xgu33w78qnvvy8sc6hgklleyprcszdvm67arc",
+    "bc1q9k2ujyc9zx4nmm0exjdtzhph9wk7qgjz2kadj3",
+)
+
+
+def _utxo() -> tuple[UtxoTx, UtxoTx]:
+    first = UtxoTx(
+        "1" * 64,
+        T0,
+        (UtxoInput("1" * 64, 0, "0" * 64, 5, BTC_A, Decimal("0.5")),),
+        (
+            UtxoOutput("1" * 64, 0, BTC_B, Decimal("0.3")),
+            UtxoOutput("1" * 64, 1, BTC_A, Decimal("0.1999")),
+        ),
+        block=840_000,
+    )
+    second = UtxoTx(
+        "2" * 64,
+        T0 + timedelta(hours=1),
+        (UtxoInput("2" * 64, 0, "1" * 64, 0, BTC_B, Decimal("0.3")),),
+        (
+            UtxoOutput("2" * 64, 0, BTC_C, Decimal("0.2999")),
+            UtxoOutput("2" * 64, 1, "", Decimal(0)),
+        ),
+        block=840_006,
+    )
+    return first, second
+
+
+def _edges(tx: UtxoTx) -> list[Transfer]:
+    return [
+        Transfer(
+            Chain.BTC,
+            tx.tx_hash,
+            o.index,
+            tx.timestamp,
+            tx.inputs[0].address,
+            o.address,
+            "BTC",
+            o.value,
+            block=tx.block,
+        )
+        for o in tx.outputs
+    ]
+
+
+def test_utxo_round_trip_and_spender(engine: Engine) -> None:
+    first, second = _utxo()
+    with engine.begin() as conn:
+        store_transfers(conn, [*_edges(first), *_edges(second)], [first, second])
+    source = SqlTransferSource(engine)
+    assert source.utxo_tx(Chain.BTC, first.tx_hash) == first
+    assert source.utxo_tx(Chain.BTC, "f" * 64) is None
+    assert source.spender(Chain.BTC, first.tx_hash, 0) == second
+    assert source.spender(Chain.BTC, first.tx_hash, 1) is None  # change not spent yet
+    assert source.spender(Chain.TRON, first.tx_hash, 0) is None
+    assert second.fee == Decimal("0.0001")
+
+
+def test_source_over_a_connection(engine: Engine) -> None:
+    with engine.begin() as conn:
+        store_transfers(conn, FLOW)
+        assert SqlTransferSource(conn).transaction(Chain.TRON, FLOW[1].tx_hash) == [FLOW[1]]
+
+
+def _batch(engine: Engine, keys: list[tuple[str, int]]) -> pa.RecordBatch:
+    postgres = engine.url.get_backend_name() == "postgresql"
+    stamp = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
+    ts = (
+        pa.array([stamp] * len(keys), pa.timestamp("us", tz="UTC"))
+        if postgres
+        else pa.array(["2024-05-01 08:00:00.000000"] * len(keys))
+    )
+    return pa.RecordBatch.from_pydict(
+        {
+            "chain": ["tron"] * len(keys),
+            "tx_hash": [k[0] for k in keys],
+            "idx": pa.array([k[1] for k in keys], pa.int32()),
+            "ts": ts,
+            "block": pa.array([None] * len(keys), pa.int64()),
+            "from_address": [A] * len(keys),
+            "to_address": [B] * len(keys),
+            "token": ["USDT"] * len(keys),
+            "token_contract": [""] * len(keys),
+            "amount": ["0.000001"] * len(keys),
+        }
+    )
+
+
+def test_bulk_load_into_empty_then_filled_table(engine: Engine) -> None:
+    keys = [("a" * 64, 0), ("a" * 64, 1), ("b" * 64, 0)]
+    first = bulk_load(engine, [_batch(engine, keys)], rows=3)
+    assert (first.stored, first.duplicates) == (3, 0)
+    names = {i["name"] for i in inspect(engine).get_indexes("transfers")}
+    assert "ix_transfers_chain_to_address_token_ts" in names  # rebuilt after the load
+    second = bulk_load(engine, [_batch(engine, [("b" * 64, 0), ("c" * 64, 0)])], rows=2)
+    assert (second.stored, second.duplicates) == (1, 1)
+    got = SqlTransferSource(engine).incoming(Chain.TRON, B, "USDT", None, T0 + timedelta(days=1))
+    assert len(got) == 4
+    assert got[0].amount == Decimal("0.000001")
+    assert got[0].timestamp == datetime(2024, 5, 1, 8, 0, tzinfo=UTC)

@@ -1,0 +1,163 @@
+"""Importing transfer files: all or nothing, duplicates merged, the DuckDB path for large plain
+CSV files giving the same outcome as the regular path, and every import audited."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from scamlink.interop.transfers.common import TransferFileError
+from scamlink.sharing.audit import Actor
+from scamlink.store.schema import audit_log, btc_inputs
+from scamlink.store.transfers import SqlTransferSource, count_transfers
+from scamlink.tracing.importing import import_transfers
+from scamlink.tracing.model import Chain
+
+DATA = Path(__file__).parents[1] / "interop" / "transfers" / "data"
+VICTIM = "TExiFtF2M1JqHdknDuAXcUyvTZtHBZY6c9"
+COLLECTION = "TFn3ZAniEP4ix5fMkWtRz8YzvDZ514pi1k"
+BAD_TRON = "TD9ViTm3T121f951BKK8MFNMNXpqVR4wsj"
+HEADER = "chain,tx_hash,index,timestamp,from,to,token,amount\n"
+
+
+def _count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return count_transfers(conn)
+
+
+def test_import_then_reimport_stores_nothing_twice(engine: Engine) -> None:
+    first = import_transfers(engine, DATA / "tron_grid.json", Chain.TRON)
+    assert (first.stored, first.duplicates, first.skipped, first.rejected) == (5, 0, 1, [])
+    again = import_transfers(engine, DATA / "tron_grid.json", Chain.TRON)
+    assert (again.stored, again.duplicates) == (0, 5)
+    overlap = import_transfers(engine, DATA / "tronscan.csv", Chain.TRON)
+    assert (overlap.stored, overlap.duplicates) == (0, 3)  # the same transfers, other export
+    assert _count(engine) == 5
+
+
+def test_a_file_with_bad_rows_stores_nothing(engine: Engine) -> None:
+    summary = import_transfers(engine, DATA / "tron_grid_bad.json", Chain.TRON)
+    assert summary.stored == 0
+    assert summary.rejected_rows == 4
+    assert summary.as_dict()["nothing_stored_because_of_problems"] is True
+    assert _count(engine) == 0  # the two good records were not stored either
+
+
+def test_refused_files_raise_and_store_nothing(engine: Engine) -> None:
+    with pytest.raises(TransferFileError, match="truncated JSON"):
+        import_transfers(engine, DATA / "tron_grid_truncated.json", Chain.TRON)
+    with pytest.raises(TransferFileError, match="known formats"):
+        import_transfers(engine, DATA / "unknown.csv", Chain.TRON)
+    assert _count(engine) == 0
+
+
+def test_esplora_inputs_are_stored(engine: Engine) -> None:
+    summary = import_transfers(engine, DATA / "esplora_txs.json", Chain.BTC)
+    assert summary.stored == 5
+    with engine.connect() as conn:
+        assert len(conn.execute(select(btc_inputs)).all()) == 3
+    first = import_transfers(engine, DATA / "esplora_tx.json", Chain.BTC)
+    assert (first.stored, first.duplicates) == (0, 2)
+    source = SqlTransferSource(engine)
+    spent_by = source.spender(Chain.BTC, first_tx(), 0)
+    assert spent_by is not None
+    assert len(spent_by.outputs) == 3
+
+
+def first_tx() -> str:
+    return str(json.loads((DATA / "esplora_tx.json").read_text())["txid"])
+
+
+def test_imports_are_audited_with_the_file_hash(engine: Engine) -> None:
+    actor = Actor("user:7", 7, "KNPA")
+    summary = import_transfers(
+        engine, DATA / "plain.csv", Chain.TRON, actor=actor, filename="x.csv"
+    )
+    import_transfers(engine, DATA / "tron_grid_bad.json", Chain.TRON, actor=actor)
+    with pytest.raises(TransferFileError):
+        import_transfers(engine, DATA / "unknown.csv", Chain.TRON, actor=actor)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(audit_log.c.action, audit_log.c.target, audit_log.c.details).order_by(
+                audit_log.c.seq
+            )
+        ).all()
+    entries = [(r.action, r.target) for r in rows if r.action.startswith("transfers.")]
+    assert entries == [
+        ("transfers.import", "x.csv"),
+        ("transfers.import.refused", "tron_grid_bad.json"),
+        ("transfers.import.refused", "unknown.csv"),
+    ]
+    details = next(r.details for r in rows if r.action == "transfers.import")
+    details = json.loads(details) if isinstance(details, str) else details
+    assert details["sha256"] == summary.file_sha256
+    assert details["stored"] == 4
+
+
+# --- the bulk (DuckDB) path gives the same outcome -------------------------------------------
+
+
+def test_bulk_path_matches_the_regular_path(engine: Engine) -> None:
+    bulk = import_transfers(engine, DATA / "plain.csv", Chain.TRON, bulk_bytes=0)
+    assert bulk.bulk
+    assert (bulk.stored, bulk.duplicates, bulk.rows) == (4, 0, 4)
+    source = SqlTransferSource(engine)
+    stored_bulk = [t for t in source.outgoing(Chain.TRON, COLLECTION, "USDT", _t0(), None)]
+    regular = import_transfers(engine, DATA / "plain.csv", Chain.TRON, bulk_bytes=1 << 40)
+    assert not regular.bulk
+    assert (regular.stored, regular.duplicates) == (0, 4)
+    from scamlink.interop.transfers.detect import parse_file
+
+    parsed = [t for t in parse_file(DATA / "plain.csv", Chain.TRON).transfers]
+    usdt_out = [t for t in parsed if t.from_address == COLLECTION and t.token == "USDT"]
+    assert stored_bulk == usdt_out
+    assert source.transaction(Chain.TRON, parsed[3].tx_hash) == [parsed[3]]  # +09:00 → UTC
+
+
+def _t0() -> datetime:
+    return datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def test_bulk_path_merges_repeats_within_the_file(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "repeats.csv"
+    row = f"tron,{'c' * 64},0,1714550400,{VICTIM},{COLLECTION},USDT,10.50\n"
+    other = f"TRON,{'C' * 64},1,2024-05-01T08:00:00Z,{VICTIM},{COLLECTION},USDT,3\n"
+    path.write_text(HEADER + row + other + row)
+    summary = import_transfers(engine, path, Chain.TRON, bulk_bytes=0)
+    assert (summary.stored, summary.duplicates) == (2, 1)
+    got = SqlTransferSource(engine).transaction(Chain.TRON, "c" * 64)
+    assert [(t.index, str(t.amount)) for t in got] == [(0, "10.5"), (1, "3")]
+
+
+def test_bulk_path_names_bad_rows_and_stores_nothing(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    good = f"tron,{'d' * 64},0,1714550400,{VICTIM},{COLLECTION},USDT,1\n"
+    path.write_text(
+        HEADER
+        + good
+        + f"tron,{'e' * 64},0,1714550400,{VICTIM},{COLLECTION},USDT,-4\n"
+        + f"tron,{'f' * 64},0,1714550400,{BAD_TRON},{COLLECTION},USDT,1\n"
+        + f"tron,{'0' * 64},0,yesterday,{VICTIM},{COLLECTION},USDT,1\n"
+        + f"eth,{'1' * 64},0,1714550400,{VICTIM},{COLLECTION},USDT,1\n"
+    )
+    bulk = import_transfers(engine, path, Chain.TRON, bulk_bytes=0)
+    regular = import_transfers(engine, path, Chain.TRON, bulk_bytes=1 << 40)
+    assert bulk.stored == regular.stored == 0
+    assert _count(engine) == 0
+    expected = [(3, "amount"), (4, "from"), (5, "timestamp"), (6, "chain")]
+    assert [(p.line, p.field) for p in bulk.rejected] == expected
+    assert [(p.line, p.field) for p in regular.rejected] == expected
+    assert "bad checksum" in bulk.rejected[1].reason
+    assert "negative amount -4" in bulk.rejected[0].reason
+
+
+def test_bulk_path_refuses_a_broken_csv(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_text(HEADER + f'tron,"{"a" * 64},0,1714550400\n')
+    with pytest.raises(TransferFileError):
+        import_transfers(engine, path, Chain.TRON, bulk_bytes=0)
+    assert _count(engine) == 0
