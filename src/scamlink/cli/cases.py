@@ -7,51 +7,27 @@ exits with 2.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
-from sqlalchemy import Connection
 
 from scamlink.cases import dossier, service
 from scamlink.cases.deadlines import DEFAULT_DEADLINES, checked_minutes, deadline_for, system_clock
 from scamlink.cases.model import CaseError, CaseKind, NewCase, Priority, Status
 from scamlink.cases.records import case_json, head_json
+from scamlink.cli.acting import fail, print_json, refused, viewer_as
 from scamlink.config import load_settings
 from scamlink.interop.pdf import PdfError
-from scamlink.sharing.roles import Viewer
 from scamlink.sharing.tlp import Tlp
 from scamlink.store import case_board
 from scamlink.store.agencies import get_agency
 from scamlink.store.cases import agency_deadlines, set_agency_deadline
 from scamlink.store.database import opened_store
-from scamlink.store.markings import resolve_viewer
-from scamlink.store.users import user_by_email
 
 app = typer.Typer(help="Cross-border cases and referrals.", no_args_is_help=True)
 
 AsUser = Annotated[str, typer.Option("--as", help="Act as this user (e-mail)")]
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
-
-
-def _viewer(conn: Connection, email: str) -> Viewer:
-    user = user_by_email(conn, email)
-    if user is None or user.disabled:
-        _fail(f"--as: no active user {email!r}")
-    return resolve_viewer(conn, agency=user.agency, role=user.role, user_id=user.id)
-
-
-def _refused(error: CaseError) -> NoReturn:
-    _fail(f"{error.field}: {error.message}" if error.field else error.message)
-
-
-def _print(value: Any) -> None:
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 @app.command("list")
@@ -67,9 +43,9 @@ def list_cases(
     now = system_clock()
     filters = case_board.Filters(kind=kind, priority=priority, overdue_at=now if overdue else None)
     with opened_store(load_settings()) as engine, engine.connect() as conn:
-        viewer = _viewer(conn, as_user)
+        viewer = viewer_as(conn, as_user)
         found = case_board.list_cases(conn, viewer, filters, status=status, limit=limit)
-    _print([head_json(h, now) for h in found])
+    print_json([head_json(h, now) for h in found])
 
 
 @app.command("show")
@@ -79,12 +55,12 @@ def show(
     """One case as the user sees it: timeline, links, referrals, notes, tasks."""
     now = system_clock()
     with opened_store(load_settings()) as engine, engine.connect() as conn:
-        viewer = _viewer(conn, as_user)
+        viewer = viewer_as(conn, as_user)
         try:
             view = service.view_case(conn, viewer, case_id, now)
         except CaseError as error:
-            _refused(error)
-    _print(case_json(view, now))
+            refused(error)
+    print_json(case_json(view, now))
 
 
 @app.command("create")
@@ -103,7 +79,7 @@ def create(
     try:
         marking = Tlp.parse(tlp)
     except ValueError as error:
-        _fail(f"tlp: {error}")
+        fail(f"tlp: {error}")
     now = system_clock()
     new = NewCase(
         kind=kind,
@@ -118,12 +94,12 @@ def create(
     with opened_store(load_settings()) as engine:
         try:
             with engine.begin() as conn:
-                viewer = _viewer(conn, as_user)
+                viewer = viewer_as(conn, as_user)
                 case_id = service.create_case(conn, viewer, new, now)
                 view = service.view_case(conn, viewer, case_id, now)
         except CaseError as error:
-            _refused(error)
-    _print(case_json(view, now))
+            refused(error)
+    print_json(case_json(view, now))
 
 
 @app.command("transition")
@@ -138,11 +114,11 @@ def transition(
     with opened_store(load_settings()) as engine:
         try:
             with engine.begin() as conn:
-                viewer = _viewer(conn, as_user)
+                viewer = viewer_as(conn, as_user)
                 moved = service.transition(conn, viewer, case_id, status, now, reason)
         except CaseError as error:
-            _refused(error)
-    _print(head_json(moved, now))
+            refused(error)
+    print_json(head_json(moved, now))
 
 
 @app.command("deadlines")
@@ -161,18 +137,18 @@ def deadlines(
     code = agency.upper()
     with opened_store(load_settings()) as engine, engine.begin() as conn:
         if get_agency(conn, code) is None:
-            _fail(f"--agency: unknown agency {agency!r}")
+            fail(f"--agency: unknown agency {agency!r}")
         if priority is not None or first_response is not None or update is not None:
             if priority is None or first_response is None or update is None:
-                _fail("--priority, --first-response-minutes and --update-minutes go together")
+                fail("--priority, --first-response-minutes and --update-minutes go together")
             try:
                 first = checked_minutes(first_response, "first_response_minutes")
                 every = checked_minutes(update, "update_minutes")
             except CaseError as error:
-                _refused(error)
+                refused(error)
             set_agency_deadline(conn, code, priority, first, every)
         own = agency_deadlines(conn, code)
-    _print(
+    print_json(
         {
             p.value: {
                 "first_response_minutes": int(deadline_for(p, own).first_response.total_seconds())
@@ -200,20 +176,20 @@ def export(
     notes, evidence with hashes and custody logs. The export is audited and recorded in each
     piece of evidence's chain of custody."""
     if (pdf is None) == (not as_json):
-        _fail("choose one of --pdf FILE or --json")
+        fail("choose one of --pdf FILE or --json")
     now = system_clock()
     fmt = "pdf" if pdf is not None else "json"
     with opened_store(load_settings()) as engine:
         try:
             if pdf is None:
                 with engine.begin() as conn:
-                    content = dossier.export(conn, _viewer(conn, as_user), case_id, fmt, now)
+                    content = dossier.export(conn, viewer_as(conn, as_user), case_id, fmt, now)
             else:
                 # Typeset before anything is written (no lock held); the export is recorded
                 # with the file written in its transaction: a PDF that fails or cannot be
                 # written records no export.
                 with engine.connect() as conn:
-                    viewer = _viewer(conn, as_user)
+                    viewer = viewer_as(conn, as_user)
                     content = dossier.pending_export(conn, viewer, case_id, fmt, now)
                 document = dossier.dossier_pdf(content)
                 with engine.begin() as conn:
@@ -221,12 +197,12 @@ def export(
                     try:
                         pdf.write_bytes(document)
                     except OSError as error:
-                        _fail(f"--pdf: cannot write {pdf}: {error.strerror or error}")
+                        fail(f"--pdf: cannot write {pdf}: {error.strerror or error}")
         except CaseError as error:
-            _refused(error)
+            refused(error)
         except PdfError as error:
-            _fail(str(error))
+            fail(str(error))
     if pdf is None:
-        _print(dossier.dossier_json(content))
+        print_json(dossier.dossier_json(content))
         return
     typer.echo(f"dossier of case {case_id}: {pdf} ({len(document)} bytes)")

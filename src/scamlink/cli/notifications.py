@@ -8,45 +8,21 @@ A refusal prints `error: FIELD: reason` and exits with 2.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
-from sqlalchemy import Connection
 
 from scamlink.cases import delivery, notify
 from scamlink.cases.model import CaseError
 from scamlink.cases.notify import log_json, subscription_json
+from scamlink.cli.acting import print_json, refused, viewer_as
 from scamlink.config import load_settings
-from scamlink.sharing.roles import Viewer
 from scamlink.store.database import opened_store
-from scamlink.store.markings import resolve_viewer
-from scamlink.store.users import user_by_email
 
 app = typer.Typer(help="Webhooks and e-mail about cases.", no_args_is_help=True)
 
 AsUser = Annotated[str, typer.Option("--as", help="Act as this administrator (e-mail)")]
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
-
-
-def _viewer(conn: Connection, email: str) -> Viewer:
-    user = user_by_email(conn, email)
-    if user is None or user.disabled:
-        _fail(f"--as: no active user {email!r}")
-    return resolve_viewer(conn, agency=user.agency, role=user.role, user_id=user.id)
-
-
-def _refused(error: CaseError) -> NoReturn:
-    _fail(f"{error.field}: {error.message}" if error.field else error.message)
-
-
-def _print(value: Any) -> None:
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 @app.command("deliver")
@@ -57,7 +33,7 @@ def deliver(
     settings = load_settings()
     with opened_store(settings) as engine:
         done = delivery.run_round(engine, settings.smtp, limit=limit)
-    _print(done.as_json())
+    print_json(done.as_json())
 
 
 @app.command("subscribe")
@@ -70,7 +46,7 @@ def subscribe(
 ) -> None:
     """Add a subscription of your agency; a webhook's secret is printed this once."""
     with opened_store(load_settings()) as engine, engine.begin() as conn:
-        viewer = _viewer(conn, as_user)
+        viewer = viewer_as(conn, as_user)
         try:
             made = notify.subscribe(
                 conn,
@@ -82,32 +58,32 @@ def subscribe(
                 now=datetime.now(UTC),
             )
         except CaseError as error:
-            _refused(error)
-    _print({"id": made.id, "secret": made.secret})
+            refused(error)
+    print_json({"id": made.id, "secret": made.secret})
 
 
 @app.command("list")
 def list_subscriptions(as_user: AsUser) -> None:
     """Your agency's subscriptions (secrets are never shown again)."""
     with opened_store(load_settings()) as engine, engine.connect() as conn:
-        viewer = _viewer(conn, as_user)
+        viewer = viewer_as(conn, as_user)
         try:
             found = notify.subscriptions(conn, viewer)
         except CaseError as error:
-            _refused(error)
-    _print([subscription_json(s) for s in found])
+            refused(error)
+    print_json([subscription_json(s) for s in found])
 
 
 @app.command("remove")
 def remove(as_user: AsUser, subscription_id: int) -> None:
     """Disable a subscription; its waiting deliveries are cancelled, its log kept."""
     with opened_store(load_settings()) as engine, engine.begin() as conn:
-        viewer = _viewer(conn, as_user)
+        viewer = viewer_as(conn, as_user)
         try:
             notify.unsubscribe(conn, viewer, subscription_id, datetime.now(UTC))
         except CaseError as error:
-            _refused(error)
-    _print({"id": subscription_id, "active": False})
+            refused(error)
+    print_json({"id": subscription_id, "active": False})
 
 
 @app.command("log")
@@ -118,9 +94,9 @@ def log(
 ) -> None:
     """Your agency's deliveries, newest first: status, attempts, last error."""
     with opened_store(load_settings()) as engine, engine.connect() as conn:
-        viewer = _viewer(conn, as_user)
+        viewer = viewer_as(conn, as_user)
         try:
             entries = notify.delivery_log(conn, viewer, subscription, limit)
         except CaseError as error:
-            _refused(error)
-    _print([log_json(e) for e in entries])
+            refused(error)
+    print_json([log_json(e) for e in entries])
