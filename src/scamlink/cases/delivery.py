@@ -21,8 +21,10 @@ import hashlib
 import hmac
 import logging
 import smtplib
+import socket
 import ssl
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +36,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from scamlink.cases import notify
-from scamlink.cases.notifications import MAX_ATTEMPTS, Channel, retry_delay
+from scamlink.cases.notifications import MAX_ATTEMPTS, Channel, internal_address, retry_delay
 from scamlink.config import SmtpSettings
 from scamlink.store import notifications as rows
 
@@ -88,9 +90,23 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirects)
 
 
+def _refuse_internal(url: str) -> None:
+    """The receiver's host must not resolve to a private or internal address (a host name can
+    point anywhere, and can be changed after the subscription was checked)."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except OSError as error:
+        raise DeliveryError(f"could not resolve the receiver {host!r}: {error}") from None
+    for *_, sockaddr in found:
+        if internal_address(str(sockaddr[0])):
+            raise DeliveryError(f"refused: {host!r} resolves to an internal address")
+
+
 def send_webhook(
     url: str, secret: str, event: str, delivery_id: int, body: bytes, now: datetime
 ) -> None:
+    _refuse_internal(url)
     timestamp = int(now.timestamp())
     request = urllib.request.Request(  # noqa: S310 (the URL was checked: https, or http to loopback)
         url,

@@ -17,6 +17,7 @@ Messages are in the recipient subscription's language: English or Korean.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -326,6 +327,21 @@ _EMAIL = re.compile(
     r"[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+"
 )
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def internal_address(address: str) -> bool:
+    """True for an address a webhook must never reach: private networks, link-local (cloud
+    metadata at 169.254.169.254), carrier-grade NAT, multicast, reserved, unspecified — the
+    server's neighbours, not a partner's receiver (server-side request forgery). Loopback is
+    allowed: a local relay, and the tests' receiver."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return False
+    return not ip.is_global or ip.is_multicast
+
+
 MAX_TARGET = 2048
 
 
@@ -355,6 +371,12 @@ def check_target(channel: Channel, value: str) -> str:
         raise CaseError("a webhook's target must be an https:// URL", "target")
     if parsed.username or parsed.password:
         raise CaseError("a webhook's URL must not hold credentials", "target")
+    try:
+        literal = internal_address(parsed.hostname)
+    except ValueError:
+        literal = False  # a host name: its addresses are checked before each delivery
+    if literal:
+        raise CaseError("a webhook's target must not be a private or internal address", "target")
     return target
 
 
