@@ -226,3 +226,12 @@ def test_bulk_load_into_empty_then_filled_table(engine: Engine) -> None:
     assert len(got) == 4
     assert got[0].amount == Decimal("0.000001")
     assert got[0].timestamp == datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
+
+
+def test_bulk_load_takes_many_batches_into_a_filled_table(engine: Engine) -> None:
+    bulk_load(engine, [_batch(engine, [("a" * 64, 0)])], rows=1)
+    batches = [_batch(engine, [(c * 64, 0), (c * 64, 1)]) for c in "bcd"]
+    counts = bulk_load(engine, batches, rows=6)  # staged batch after batch, then moved
+    assert (counts.stored, counts.duplicates) == (6, 0)
+    got = SqlTransferSource(engine).incoming(Chain.TRON, B, "USDT", None, T0 + timedelta(days=1))
+    assert len(got) == 7

@@ -363,7 +363,8 @@ def _bulk_connect(engine: Engine) -> Any:
 def _ingest(cursor: Any, table: str, batch: Any, *, create: bool, postgres: bool) -> None:
     """Append an Arrow batch to `table` (a temporary one made from the batch when `create`)."""
     if postgres:
-        cursor.adbc_ingest(table, batch, mode="create" if create else "append", temporary=create)
+        # Only the staging table comes this way: temporary, created by the first batch.
+        cursor.adbc_ingest(table, batch, mode="create" if create else "append", temporary=True)
         return
     names = batch.schema.names
     if create:
