@@ -9,26 +9,15 @@ and the `field` unchanged; a message no pattern knows is given as it is (as
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from scamlink.web.i18n import N_
-
-
-@dataclass(frozen=True, slots=True)
-class ErrorPattern:
-    pattern: re.Pattern[str]
-    msgid: str
-
-
-def _p(regex: str, msgid: str) -> ErrorPattern:
-    return ErrorPattern(re.compile(regex, re.DOTALL), msgid)
-
+from scamlink.web.message_patterns import MessagePattern, translate_message
+from scamlink.web.message_patterns import pattern as _p
 
 # The first full match wins. Groups are named after the msgid's placeholders; the groups in
 # _NESTED are themselves phrases, translated through _PHRASES.
-PATTERNS: tuple[ErrorPattern, ...] = (
+PATTERNS: tuple[MessagePattern, ...] = (
     _p(r"no such case", N_("no such case")),
     _p(r"no such referral", N_("no such referral")),
     _p(r"no such task", N_("no such task")),
@@ -165,13 +154,8 @@ _NESTED = frozenset({"how", "who"})
 
 def translate_case_error(message: str, gettext: Callable[[str], str]) -> str:
     """The message in the reader's language, or as given when no pattern knows it."""
-    for known in PATTERNS:
-        found = known.pattern.fullmatch(message)
-        if found is None:
-            continue
-        values = {
-            name: gettext(_PHRASES[value]) if name in _NESTED and value in _PHRASES else value
-            for name, value in found.groupdict().items()
-        }
-        return gettext(known.msgid) % values if values else gettext(known.msgid)
-    return message
+
+    def phrase(name: str, value: str) -> str:
+        return gettext(_PHRASES[value]) if name in _NESTED and value in _PHRASES else value
+
+    return translate_message(message, PATTERNS, gettext, phrase)

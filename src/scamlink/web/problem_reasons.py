@@ -8,25 +8,14 @@ pattern knows is shown as it is.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from scamlink.web.i18n import N_
-
-
-@dataclass(frozen=True, slots=True)
-class ReasonPattern:
-    pattern: re.Pattern[str]
-    msgid: str
-
-
-def _p(regex: str, msgid: str) -> ReasonPattern:
-    return ReasonPattern(re.compile(regex, re.DOTALL), msgid)
-
+from scamlink.web.message_patterns import MessagePattern, translate_message
+from scamlink.web.message_patterns import pattern as _p
 
 # Order matters: the first full match wins. Groups are named after the msgid's placeholders.
-PATTERNS: tuple[ReasonPattern, ...] = (
+PATTERNS: tuple[MessagePattern, ...] = (
     _p(
         r"(?P<reason>.+); the rest of the file was not read",
         N_("%(reason)s; the rest of the file was not read"),
@@ -118,13 +107,8 @@ def translate_reason(reason: str, gettext: Callable[[str], str], _depth: int = 0
     """The reason in the reader's language, or as given when no pattern knows it."""
     if _depth > 2:
         return reason
-    for known in PATTERNS:
-        match = known.pattern.fullmatch(reason)
-        if match is None:
-            continue
-        parts = {
-            name: translate_reason(value, gettext, _depth + 1) if name in _NESTED else value
-            for name, value in match.groupdict().items()
-        }
-        return gettext(known.msgid) % parts if parts else gettext(known.msgid)
-    return reason
+
+    def nested(name: str, value: str) -> str:
+        return translate_reason(value, gettext, _depth + 1) if name in _NESTED else value
+
+    return translate_message(reason, PATTERNS, gettext, nested)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from scamlink.cases.model import CaseError
@@ -85,6 +85,23 @@ def _form(values: dict[str, str]) -> dict[str, str]:
     }
 
 
+async def _query_form(
+    chain: str = "tron",
+    seeds: str = "",
+    model: str = "haircut",
+    hops: str = "6",
+    min_amount: str = "",
+    since: str = "",
+    until: str = "",
+    direction: str = "forward",
+) -> dict[str, str]:
+    """The trace's fields from the query string (the page's GET form, the export links)."""
+    return _form(locals())  # the parameters are named as the form's fields
+
+
+QueryForm = Annotated[dict[str, str], Depends(_query_form)]
+
+
 def _query(form: dict[str, str]) -> TraceQuery:
     return parse_query(**form)
 
@@ -117,33 +134,10 @@ def _page(
 
 
 @router.get("/trace", name="trace_page", response_class=HTMLResponse)
-def trace_page(
-    request: Request,
-    user: CurrentUser,
-    chain: str = "tron",
-    seeds: str = "",
-    model: str = "haircut",
-    hops: str = "6",
-    min_amount: str = "",
-    since: str = "",
-    until: str = "",
-    direction: str = "forward",
-) -> HTMLResponse:
+def trace_page(request: Request, user: CurrentUser, form: QueryForm) -> HTMLResponse:
     """The form; with starting points, the trace: graph, cash-out points, every model's view."""
     user, viewer = _staff(request, user)
-    form = _form(
-        {
-            "chain": chain,
-            "seeds": seeds,
-            "model": model,
-            "hops": hops,
-            "min_amount": min_amount,
-            "since": since,
-            "until": until,
-            "direction": direction,
-        }
-    )
-    if not seeds.strip():
+    if not form["seeds"].strip():
         return _page(request, user, form)
     try:
         query = _query(form)
@@ -165,31 +159,12 @@ def freeze_export(
     request: Request,
     user: CurrentUser,
     fmt: str,
-    chain: str = "tron",
-    seeds: str = "",
-    model: str = "haircut",
-    hops: str = "6",
-    min_amount: str = "",
-    since: str = "",
-    until: str = "",
-    direction: str = "forward",
+    form: QueryForm,
 ) -> Response:
     """The trace's freeze requests as CSV, JSON or PDF (one request per service)."""
     user, viewer = _staff(request, user)
     if fmt not in FORMATS:
         raise HTTPException(status_code=404)
-    form = _form(
-        {
-            "chain": chain,
-            "seeds": seeds,
-            "model": model,
-            "hops": hops,
-            "min_amount": min_amount,
-            "since": since,
-            "until": until,
-            "direction": direction,
-        }
-    )
     try:
         query = _query(form)
         done = run_in_store(
