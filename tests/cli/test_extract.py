@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
+from scamlink.cli import extract as cli_extract
 from scamlink.cli.app import app
 
 
@@ -73,3 +75,55 @@ def test_warninglists_table_and_json() -> None:
     lists = json.loads(out)
     assert {"name", "version", "count", "types", "match", "description"} <= set(lists[0])
     assert all(x["count"] > 0 for x in lists)
+
+
+def _jsonl(records: list[dict[str, str]]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+_MIXED = [
+    {"text": "call 081 234 5678", "country": "TH"},
+    {"text": "nothing here", "country": "VN"},
+    {"text": "입금 계좌: 국민은행 123456-78-901234, 텔레그램 @usdt_vip", "country": "KR"},
+    {"text": "Liên lạc qua zalo 0914566014", "country": "VN"},
+    {
+        "text": "wallet TJCnKsPa7y5okkXvQAidZBzqx3QyQ6sxMW, site hxxps://kb-star[.]top/x",
+        "country": "KH",
+    },
+]
+
+
+def test_workers_print_the_same_lines_in_input_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small chunks, so that several chunks are in flight in two processes at once.
+    monkeypatch.setattr(cli_extract, "_CHUNK_LINES", 3)
+    records = [dict(r, text=f"{i}: {r['text']}") for i in range(40) for r in _MIXED]
+    text = _jsonl(records)
+    code, one, _ = run("extract", "--jsonl", input=text)
+    assert code == 0
+    code, two, _ = run("extract", "--jsonl", "--workers", "2", input=text)
+    assert code == 0
+    assert two == one
+    lines = two.splitlines()
+    assert len(lines) == len(records)
+    for record, line in zip(records, lines, strict=True):
+        for f in json.loads(line):  # each array belongs to its own line's text
+            assert record["text"][f["start"] : f["end"]] == f["display"]
+
+
+def test_workers_bad_line_after_the_lines_before_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli_extract, "_CHUNK_LINES", 2)
+    good = _jsonl([{"text": f"call 081 234 56{i:02d}", "country": "TH"} for i in range(7)])
+    code, out, err = run("extract", "--jsonl", "--workers", "2", input=good + "{bad json\n")
+    assert code == 2
+    assert "line 8" in err
+    assert "Traceback" not in err + out
+    assert len(out.splitlines()) == 7
+
+
+def test_workers_need_jsonl_and_a_positive_count() -> None:
+    code, _, err = run("extract", "--country", "KR", "--workers", "2", input="010-1234-5678")
+    assert code == 2
+    assert "--jsonl" in err
+    code, _, err = run("extract", "--jsonl", "--workers", "0", input="")
+    assert code == 2
+    assert "--workers" in err

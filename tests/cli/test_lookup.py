@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from scamlink.cli.lookup import leave_snapshot
 from scamlink.config import Settings
 from scamlink.lookup.keys import key_hash
 from scamlink.lookup.live import INDEX_FOLDER, LiveIndex
@@ -76,3 +77,19 @@ def test_build_index_saves_the_snapshot_the_server_loads(
     none = invoke("lookup")
     assert none.exit_code == 2
     assert "at least one value" in none.output
+
+
+def test_leave_snapshot_after_a_bulk_import(engine: Engine, settings: Settings) -> None:
+    add(engine, "clear", (phone(A),))
+    line = leave_snapshot(settings, engine)
+    assert line.startswith("lookup index snapshot built: ")
+    live = LiveIndex(
+        engine,
+        settings.data_dir / INDEX_FOLDER,
+        embargo=timedelta(hours=settings.lookup_embargo_hours),
+    )
+    assert (live.load().how, live.index.code(key_hash(A))) == (
+        "snapshot",
+        pack(Standing.REPORTED, Standing.REPORTED),
+    )
+    assert "up to date (0 changed)" in leave_snapshot(settings, engine)

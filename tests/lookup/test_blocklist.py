@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import random
 from datetime import UTC, datetime
 
 import pytest
@@ -14,6 +15,8 @@ from scamlink.lookup.blocklist import (
     MAX_DELTA_AGE,
     BadBlocklistRequest,
     Blocklist,
+    BlocklistCache,
+    _spliced,
     blocklist,
     checksum,
     parse_type,
@@ -200,3 +203,90 @@ def test_the_public_sees_clear_only(engine: Engine) -> None:
     _world(engine)
     with engine.connect() as conn:
         assert blocklist(conn, PUBLIC, P).values == ("+821011110001",)
+
+
+def test_with_a_cache_deltas_read_only_what_changed_and_agree(engine: Engine) -> None:
+    _world(engine)
+    cache = BlocklistCache()
+    with engine.connect() as conn:
+        first = blocklist(conn, KNPA, P, cache=cache)
+        assert cache.full_reads == 1
+        nothing = blocklist(conn, KNPA, P, first.version, cache=cache)
+    assert (nothing.values, nothing.removed, nothing.checksum) == ((), (), first.checksum)
+    with engine.begin() as conn:
+        store_reports(conn, [make_report("new", tlp=Tlp.GREEN, phones=("+821099990000",))])
+    _review_all(engine, "clear", ReviewStatus.REJECTED)
+    _review_all(engine, "public", ReviewStatus.VERIFIED)
+    with engine.connect() as conn:
+        cached = blocklist(conn, KNPA, P, first.version, cache=cache)
+        again = blocklist(conn, KNPA, P, cached.version, cache=cache)
+        assert cache.full_reads == 1  # every delta from the cached list, brought up
+        uncached = blocklist(conn, KNPA, P, first.version)
+        full = blocklist(conn, KNPA, P)
+    assert (cached.values, cached.removed) == (uncached.values, uncached.removed)
+    assert cached.values == ("+821011110005", "+821099990000")
+    assert cached.removed == ("+821011110001",)
+    assert cached.checksum == uncached.checksum == full.checksum
+    assert cached.total == full.total
+    assert (again.values, again.removed, again.checksum) == ((), (), full.checksum)
+    assert _applied(first.values, cached) == full.values
+    # Another viewer has its own list.
+    with engine.connect() as conn:
+        rtp = blocklist(conn, RTP, P, first.version, cache=cache)
+    assert cache.full_reads == 2
+    assert rtp.checksum == "sha256:" + checksum(blocklist_of(engine, RTP))
+
+
+def test_many_changes_at_once_are_merged_into_the_cached_list(engine: Engine) -> None:
+    _world(engine)
+    cache = BlocklistCache()
+    with engine.connect() as conn:
+        first = blocklist(conn, KNPA, P, cache=cache)
+    phones = tuple(f"+6681{n:07d}" for n in range(200))
+    with engine.begin() as conn:
+        store_reports(conn, [make_report("many", tlp=Tlp.GREEN, phones=phones)])
+    _review_all(engine, "clear", ReviewStatus.REJECTED)
+    with engine.connect() as conn:
+        delta = blocklist(conn, KNPA, P, first.version, cache=cache)
+        full = blocklist(conn, KNPA, P)
+    assert cache.full_reads == 1  # the delta merged 201 changes into the cached list
+    assert delta.values == tuple(sorted(phones))
+    assert delta.removed == ("+821011110001",)
+    assert _applied(first.values, delta) == full.values
+    assert delta.checksum == full.checksum
+
+
+def test_a_cached_list_is_read_again_after_its_time(engine: Engine) -> None:
+    _world(engine)
+    cache = BlocklistCache(seconds=0.0)
+    with engine.connect() as conn:
+        first = blocklist(conn, KNPA, P, cache=cache)
+        blocklist(conn, KNPA, P, first.version, cache=cache)
+    assert cache.full_reads == 2
+
+
+def blocklist_of(engine: Engine, viewer: Viewer) -> tuple[str, ...]:
+    with engine.connect() as conn:
+        return blocklist(conn, viewer, P).values
+
+
+def test_a_list_longer_than_the_cache_holds_is_read_whole_each_time(engine: Engine) -> None:
+    _world(engine)
+    cache = BlocklistCache(values=2)
+    with engine.connect() as conn:
+        first = blocklist(conn, KNPA, P, cache=cache)  # three values: not kept
+        delta = blocklist(conn, KNPA, P, first.version, cache=cache)
+        small = blocklist(conn, PARTNER, P, cache=cache)  # one value: kept
+        blocklist(conn, PARTNER, P, small.version, cache=cache)
+    assert cache.full_reads == 3
+    assert (delta.values, delta.checksum) == ((), first.checksum)
+
+
+def test_a_cached_list_is_spliced_as_the_sorted_set_would_be() -> None:
+    rng = random.Random(3)
+    for _ in range(300):
+        base = sorted({str(rng.randrange(1000)) for _ in range(rng.randrange(0, 60))})
+        gone = set(rng.sample(base, rng.randrange(0, len(base) + 1)))
+        new = sorted({str(rng.randrange(1000)) for _ in range(rng.randrange(0, 30))} - set(base))
+        expected = tuple(sorted((set(base) - gone) | set(new)))
+        assert _spliced(tuple(base), gone, new) == expected

@@ -3,65 +3,38 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Connection, Engine, delete, select, update
 
 from scamlink.config import ConfigError, load_settings
+from scamlink.indicators import Indicator, IndicatorType
+from scamlink.lookup import live as live_module
 from scamlink.lookup.keys import key_hash
-from scamlink.lookup.live import LiveIndex, build_arrays, build_from_columns
-from scamlink.lookup.verdict import Standing, pack, unpack
+from scamlink.lookup.live import IndexBuilding, LiveIndex
+from scamlink.lookup.service import LookupService
+from scamlink.lookup.verdict import Standing, Verdict, pack, unpack
 from scamlink.reports.model import ReportSource, ReviewStatus
 from scamlink.reports.review import review
-from scamlink.sharing.roles import Role, Viewer
+from scamlink.sharing.roles import PUBLIC, Role, Viewer
 from scamlink.sharing.tlp import Tlp
+from scamlink.store import lookup as store_lookup
 from scamlink.store.intake import visible_report
 from scamlink.store.listings import ListingBatch, store_listings
-from scamlink.store.lookup import Counts, standing_columns, stream_standings
+from scamlink.store.lookup import CountColumns
 from scamlink.store.schema import lookup_changes, reports, sightings
-from tests.lookup.support import add, phone, recent
+from tests.lookup.support import add, held_build, phone, recent, url_keys, wait_ready
 
 A, B = "+821011112222", "+821033334444"
+C, D, E, F, G = "+66812345678", "+66812345679", "+66812345680", "+66812345681", "+66812345682"
 DAY = timedelta(hours=24)
 
 
 def _standings(live: LiveIndex, value: str) -> tuple[Standing, Standing]:
     return unpack(live.ready().code(key_hash(value)) or 0)
-
-
-def test_build_arrays_keeps_the_highest_standing_nibble_by_nibble() -> None:
-    rows = [
-        Counts(1, A, verified=0, unverified=3, public_verified=0, public_unverified=1),
-        Counts(1, A, verified=1),  # the same indicator, from a listing
-        Counts(2, B, unverified=1),
-    ]
-    hashes, codes = build_arrays(rows)
-    found = dict(zip(hashes.tolist(), codes.tolist(), strict=True))
-    assert found[key_hash(A)] == pack(Standing.REPORTED, Standing.SUSPICIOUS)
-    assert found[key_hash(B)] == pack(Standing.SUSPICIOUS, Standing.UNKNOWN)
-
-
-def test_the_column_build_equals_the_row_build(engine: Engine) -> None:
-    add(engine, "police", (phone(A),))
-    add(engine, "public", (phone(B),), source=ReportSource.PUBLIC, received_at=recent())
-    add(engine, "rejected", (phone("+821055556666"),), review=ReviewStatus.REJECTED)
-    with engine.begin() as conn:
-        store_listings(
-            conn,
-            [phone(B), phone("+66811112222")],
-            ListingBatch("Telco", "RTP", "CLEAR", datetime.now(UTC) - 2 * DAY),
-        )
-    cutoff = datetime.now(UTC) - DAY
-    with engine.connect() as conn:
-        fast = build_from_columns(standing_columns(conn, cutoff))
-        slow = build_arrays(stream_standings(conn, cutoff))
-    assert fast[0].tolist() == slow[0].tolist()
-    assert fast[1].tolist() == slow[1].tolist()
-    found = dict(zip(*(a.tolist() for a in fast), strict=True))
-    assert found[key_hash(B)] == pack(Standing.REPORTED, Standing.REPORTED)  # the listing
-    assert found[key_hash("+821055556666")] == 0  # rejected: counts nowhere
 
 
 def test_first_start_builds_and_saves_then_the_snapshot_loads_with_its_delta(
@@ -139,6 +112,7 @@ def test_a_rebuild_takes_in_review_decisions(engine: Engine, tmp_path: Path) -> 
     with engine.begin() as conn:
         conn.execute(update(reports).values(review_status=ReviewStatus.REJECTED.value))
     live.rebuild()
+    live.refresh()  # the refresher's watermark sees the new row
     assert _standings(live, A) == (Standing.UNKNOWN, Standing.UNKNOWN)
 
 
@@ -202,3 +176,192 @@ def test_the_embargo_and_rebuild_period_come_from_the_environment(tmp_path: Path
         load_settings({**env, "SCAMLINK_LOOKUP_EMBARGO_HOURS": "soon"})
     with pytest.raises(ConfigError, match="between 1 and 10080"):
         load_settings({**env, "SCAMLINK_LOOKUP_REBUILD_MINUTES": "0"})
+
+
+# --- start-up without a usable snapshot: the build in a thread, the store answering ----------
+
+
+def test_a_start_without_snapshot_answers_at_once_from_the_store_while_it_builds(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(engine, "one", (phone(A),))
+    add(engine, "two", (phone(B),), source=ReportSource.PUBLIC)
+    live = LiveIndex(engine, tmp_path, embargo=DAY)
+    service = LookupService(engine, live)
+    with held_build(monkeypatch) as release:
+        started = time.perf_counter()
+        loaded = live.load(background=True)
+        assert loaded.how == "background"
+        assert time.perf_counter() - started < 2.0
+        assert live.building
+        assert not live.loaded
+        assert live.current() is None
+        with pytest.raises(IndexBuilding, match="being built"):
+            live.ready()
+        assert live.progress().state == "building"
+        answers = service.lookup_many(
+            ["+82 10 1111 2222", "+82 10 3333 4444", "google.com"], PUBLIC
+        )
+        assert [a.verdict for a in answers] == [
+            Verdict.REPORTED,
+            Verdict.UNKNOWN,
+            Verdict.SAFE_LISTED,
+        ]
+        member = service.lookup("+82 10 3333 4444", Viewer("KNPA", Role.ANALYST))
+        assert member.verdict is Verdict.SUSPICIOUS
+        add(engine, "three", (phone(C),))  # stored while the build runs
+        release.set()
+        wait_ready(live)
+    assert live.progress().state == "ready"
+    assert _standings(live, A) == (Standing.REPORTED, Standing.REPORTED)
+    assert _standings(live, C) == (Standing.REPORTED, Standing.REPORTED)  # taken in after it
+    assert (tmp_path / "meta.json").exists()  # saved: the next start loads it
+    assert LiveIndex(engine, tmp_path, embargo=DAY).load(background=True).how == "snapshot"
+
+
+def test_a_large_delta_after_the_snapshot_is_taken_in_by_a_thread(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(engine, "one", (phone(A),))
+    LiveIndex(engine, tmp_path, embargo=DAY).load()  # the snapshot
+    for n in range(3):  # "a bulk import" while the server was down
+        add(engine, f"bulk-{n}", (phone(f"+6681234567{n}"),))
+    monkeypatch.setattr(live_module, "FOREGROUND_DELTA", 2)
+    live = LiveIndex(engine, tmp_path, embargo=DAY)
+    assert live.load(background=True).how == "background"
+    wait_ready(live)
+    assert live.progress().how in ("delta", "build")
+    assert _standings(live, "+66812345672") == (Standing.REPORTED, Standing.REPORTED)
+    assert _standings(live, A) == (Standing.REPORTED, Standing.REPORTED)
+
+
+def test_the_stores_codes_are_the_index_codes(engine: Engine) -> None:
+    """The answer while building (`codes_from_store`) equals the built index's, key by key."""
+    clear_old = (phone(A),)
+    add(engine, "police", clear_old)
+    add(engine, "public", (phone(B),), source=ReportSource.PUBLIC)
+    add(engine, "partner", (phone(C),), source=ReportSource.PARTNER, review=ReviewStatus.VERIFIED)
+    add(engine, "amber", (phone(D),), tlp=Tlp.AMBER)
+    add(engine, "fresh", (phone(E),), received_at=recent())
+    add(engine, "rejected", (phone(F),), review=ReviewStatus.REJECTED)
+    add(engine, "link", url_keys("hxxps://kbstar-secure[.]com/login"))
+    add(engine, "official", (Indicator(IndicatorType.DOMAIN, "google.com", "google.com"),))
+    with engine.begin() as conn:
+        store_listings(
+            conn,
+            [phone(G), phone(B)],
+            ListingBatch("Telco", "RTP", "CLEAR", datetime.now(UTC) - 2 * DAY),
+        )
+    live = LiveIndex(engine, None, embargo=DAY)
+    live.load()
+    keys = [
+        *(phone(v) for v in (A, B, C, D, E, F, G, "+821099998888")),
+        *url_keys("hxxps://kbstar-secure[.]com/login"),
+        Indicator(IndicatorType.DOMAIN, "google.com", "google.com"),
+    ]
+    from_store = live.codes_from_store(keys)
+    for key in keys:
+        assert from_store.code(key_hash(key.value)) == live.index.code(key_hash(key.value)), key
+    assert from_store.code(key_hash(G)) == pack(Standing.REPORTED, Standing.REPORTED)
+
+
+def test_changes_are_pruned_once_the_snapshot_has_them_and_deltas_cannot_ask(
+    engine: Engine, tmp_path: Path
+) -> None:
+    add(engine, "public", (phone(A),), source=ReportSource.PUBLIC)
+    _review(engine, ReviewStatus.VERIFIED)
+    _review(engine, ReviewStatus.REJECTED)
+    _review(engine, ReviewStatus.VERIFIED)
+    with engine.begin() as conn:
+        ids = list(
+            conn.execute(select(lookup_changes.c.id).order_by(lookup_changes.c.id)).scalars()
+        )
+        old = datetime.now(UTC) - timedelta(days=30)
+        conn.execute(update(lookup_changes).where(lookup_changes.c.id < ids[-1]).values(at=old))
+        conn.execute(update(lookup_changes).where(lookup_changes.c.id == ids[-1]).values(at=old))
+    live = LiveIndex(engine, tmp_path, embargo=DAY)
+    live.load()  # built and saved: every change taken in
+    with engine.connect() as conn:
+        left = conn.execute(select(lookup_changes.c.id)).scalars().all()
+    assert left == [ids[-1]]  # the newest is kept: SQLite's ids never go down
+    _review(engine, ReviewStatus.REJECTED)  # a new change gets a higher id
+    with engine.connect() as conn:
+        assert max(conn.execute(select(lookup_changes.c.id)).scalars()) > ids[-1]
+    live.refresh()  # the refresher's watermark sees the new row
+    assert _standings(live, A) == (Standing.UNKNOWN, Standing.UNKNOWN)
+
+
+def test_a_snapshot_whose_changes_were_pruned_is_not_used(engine: Engine, tmp_path: Path) -> None:
+    add(engine, "public", (phone(A),), source=ReportSource.PUBLIC)
+    LiveIndex(engine, tmp_path / "old", embargo=DAY).load()  # another data dir's snapshot
+    for status in (ReviewStatus.VERIFIED, ReviewStatus.REJECTED, ReviewStatus.VERIFIED):
+        _review(engine, status)
+    with engine.begin() as conn:
+        conn.execute(update(lookup_changes).values(at=datetime.now(UTC) - timedelta(days=30)))
+    LiveIndex(engine, tmp_path / "new", embargo=DAY).load()  # saves, prunes the first two
+    stale = LiveIndex(engine, tmp_path / "old", embargo=DAY)
+    assert stale.load().how == "build"
+    assert _standings(stale, A) == (Standing.REPORTED, Standing.REPORTED)
+
+
+def test_a_command_without_a_snapshot_answers_from_the_store_and_builds_nothing(
+    engine: Engine, tmp_path: Path
+) -> None:
+    add(engine, "one", (phone(A),))
+    live = LiveIndex(engine, tmp_path, embargo=DAY, writes_snapshot=False, builds=False)
+    assert live.load().how == "store"
+    assert live.current() is None
+    with pytest.raises(IndexBuilding):
+        live.ready()
+    answer = LookupService(engine, live).lookup("+82 10 1111 2222", PUBLIC)
+    assert answer.verdict is Verdict.REPORTED
+    assert not (tmp_path / "meta.json").exists()
+
+
+def test_make_current_leaves_a_snapshot_the_next_start_loads_without_delta(
+    engine: Engine, tmp_path: Path
+) -> None:
+    for n in range(7):
+        add(engine, f"old-{n}", (phone(f"+8210555500{n}0"),))
+    add(engine, "one", (phone(A),))
+    assert LiveIndex(engine, tmp_path, embargo=DAY).make_current().how == "build"
+    add(engine, "two", (phone(B),))  # a small import: the snapshot and its delta
+    done = LiveIndex(engine, tmp_path, embargo=DAY).make_current()
+    assert (done.how, done.delta) == ("snapshot", 1)
+    for n in range(5):  # much of the store is new (more than a quarter): a full build
+        add(engine, f"bulk-{n}", (phone(f"+6681234567{n}"),))
+    assert LiveIndex(engine, tmp_path, embargo=DAY).make_current().how == "build"
+    again = LiveIndex(engine, tmp_path, embargo=DAY)
+    loaded = again.load()
+    assert (loaded.how, loaded.delta) == ("snapshot", 0)
+    assert _standings(again, "+66812345672") == (Standing.REPORTED, Standing.REPORTED)
+
+
+def test_the_start_up_build_can_run_in_a_process_of_its_own(engine: Engine, tmp_path: Path) -> None:
+    add(engine, "one", (phone(A),))
+    live = LiveIndex(engine, tmp_path, embargo=DAY, build_process=True)
+    assert live.load(background=True).how == "background"
+    assert live.wait_built(timeout=60)
+    assert live.progress().state == "ready"
+    assert _standings(live, A) == (Standing.REPORTED, Standing.REPORTED)
+    assert (tmp_path / "meta.json").exists()  # written by the build process
+
+
+def test_a_failed_build_leaves_the_store_answering_and_never_builds_in_the_caller(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(engine, "one", (phone(A),))
+
+    def broken(conn: Connection, cutoff: datetime) -> Iterator[CountColumns]:
+        raise RuntimeError("disk on fire")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(store_lookup, "standing_columns", broken)
+    live = LiveIndex(engine, tmp_path, embargo=DAY)
+    live.load(background=True)
+    assert not live.wait_built(timeout=10)
+    assert live.current() is None
+    with pytest.raises(IndexBuilding):
+        live.ready()  # not a build here
+    answer = LookupService(engine, live).lookup("+82 10 1111 2222", PUBLIC)
+    assert answer.verdict is Verdict.REPORTED

@@ -6,6 +6,7 @@ import phonenumbers
 import pytest
 
 from scamlink.indicators import IndicatorType as T
+from scamlink.lookup import query
 from scamlink.lookup.query import (
     MAX_QUERY_LENGTH,
     WARM_UP_REGIONS,
@@ -167,3 +168,26 @@ def test_e164_number_equals_phonenumbers_parse() -> None:
 
 def test_warm_up_reads_every_kind_and_country() -> None:
     assert warm_up() == len(WARM_UP_REGIONS) * 2 + 9
+
+
+def test_the_digits_shortcut_reads_values_as_the_full_path_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    values = [
+        "010-1234-5678",
+        "+82 10 1234 5678",
+        "(02) 123-4567",
+        "081 234 5678",
+        "+66812345678",
+        "１２３４５６７８９０",
+        "0812345678901234567890",
+        "12345",
+        "123456789012",
+        "(.)12345678",
+        "1.2.3.4",
+        "203.0.113.7",
+    ]
+    fast = [query._detect.__wrapped__(v, country) for v in values for country in ("KR", None)]
+    monkeypatch.setattr(query, "_SHORTEST_WALLET", 0)  # the shortcut never taken
+    full = [query._detect.__wrapped__(v, country) for v in values for country in ("KR", None)]
+    assert fast == full

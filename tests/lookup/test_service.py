@@ -122,3 +122,45 @@ def test_a_batch_answers_in_order_and_asks_the_store_only_about_known_values(
 def test_a_batch_holds_at_most_ten_thousand_values(engine: Engine) -> None:
     with pytest.raises(ValueError, match="at most 10000"):
         _service(engine).lookup_many(["x"] * (MAX_BATCH + 1), PUBLIC)
+
+
+def test_a_value_the_batch_repeats_is_answered_once(engine: Engine) -> None:
+    add(engine, "known", (phone(A),))
+    add(engine, "amber", (phone(B),), tlp=Tlp.AMBER)
+    service = _service(engine)
+    values = ["+82 10 1111 2222", B, "", "+82 10 1111 2222", B, "", "+66 81 234 5678"]
+    for viewer in (PUBLIC, KNPA):
+        answers = service.lookup_many(values, viewer)
+        assert [a.query for a in answers] == [
+            "+82 10 1111 2222",
+            B,
+            "",
+            "+82 10 1111 2222",
+            B,
+            "",
+            "+66 81 234 5678",
+        ]
+        assert answers[0] is answers[3]
+        assert answers[1] is answers[4]
+        one_by_one = [
+            service.lookup_many([v], viewer)[0] for v in values
+        ]  # the same answers, value by value
+        assert [answer_json(a) for a in answers] == [answer_json(a) for a in one_by_one]
+    assert service.lookup_many(values, KNPA)[1].verdict is Verdict.REPORTED
+    assert service.lookup_many(values, PUBLIC)[1].verdict is Verdict.UNKNOWN
+
+
+def test_a_value_read_before_answers_with_the_same_object_until_its_standing_changes(
+    engine: Engine,
+) -> None:
+    service = _service(engine)
+    first = service.lookup("+82 10 1111 2222", PUBLIC)
+    assert first.verdict is Verdict.UNKNOWN
+    assert service.lookup("+82 10 1111 2222", PUBLIC) is first
+    add(engine, "known", (phone(A),))
+    service.live.refresh()
+    again = service.lookup("+82 10 1111 2222", PUBLIC)
+    assert again.verdict is Verdict.REPORTED
+    assert again is not first
+    assert service.lookup("+82 10 1111 2222", KNPA).facts is not None  # facts: a new answer
+    assert service.lookup("+82 10 1111 2222", PUBLIC).facts is None

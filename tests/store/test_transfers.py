@@ -3,10 +3,12 @@ in time order along its indexes (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pyarrow as pa
+import pytest
 from sqlalchemy import Engine, inspect
 
 from scamlink.store.transfers import (
@@ -235,3 +237,36 @@ def test_bulk_load_takes_many_batches_into_a_filled_table(engine: Engine) -> Non
     assert (counts.stored, counts.duplicates) == (6, 0)
     got = SqlTransferSource(engine).incoming(Chain.TRON, B, "USDT", None, T0 + timedelta(days=1))
     assert len(got) == 7
+
+
+def test_bulk_load_keeps_values_that_hold_a_whole_batch(engine: Engine) -> None:
+    """On SQLite a column with one value throughout a batch goes into the statement as a
+    literal: quotes, numbers and NULL come back as they went in."""
+    keys = [("e" * 64, 0), ("e" * 64, 1)]
+    batch = _batch(engine, keys)
+    token = pa.array(["it's; DROP TABLE transfers; --"] * 2)
+    block = pa.array([61_000_001] * 2, pa.int64())
+    batch = batch.set_column(batch.schema.get_field_index("token"), "token", token)
+    batch = batch.set_column(batch.schema.get_field_index("block"), "block", block)
+    counts = bulk_load(engine, [batch, _batch(engine, [("f" * 64, 0)])], rows=3)
+    assert (counts.stored, counts.duplicates) == (3, 0)
+    got = SqlTransferSource(engine).transaction(Chain.TRON, "e" * 64)
+    assert [(t.index, t.token, t.block) for t in got] == [
+        (0, "it's; DROP TABLE transfers; --", 61_000_001),
+        (1, "it's; DROP TABLE transfers; --", 61_000_001),
+    ]
+    (alone,) = SqlTransferSource(engine).transaction(Chain.TRON, "f" * 64)
+    assert (alone.block, alone.amount, alone.token_contract) == (None, Decimal("0.000001"), "")
+
+
+def test_a_failing_bulk_load_stores_nothing_and_keeps_the_indexes(engine: Engine) -> None:
+    def failing() -> Iterator[pa.RecordBatch]:
+        yield _batch(engine, [("a" * 64, 0)])
+        raise RuntimeError("the file went wrong half-way")
+
+    with pytest.raises(RuntimeError):
+        bulk_load(engine, failing(), rows=2)
+    with engine.connect() as conn:
+        assert count_transfers(conn) == 0
+    names = {i["name"] for i in inspect(engine).get_indexes("transfers")}
+    assert "ix_transfers_chain_from_address_token_ts" in names

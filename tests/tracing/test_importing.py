@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
+from scamlink.interop.transfers import common
 from scamlink.interop.transfers.common import TransferFileError
 from scamlink.sharing.audit import Actor
 from scamlink.store.schema import audit_log, btc_inputs
@@ -160,4 +161,36 @@ def test_bulk_path_refuses_a_broken_csv(engine: Engine, tmp_path: Path) -> None:
     path.write_text(HEADER + f'tron,"{"a" * 64},0,1714550400\n')
     with pytest.raises(TransferFileError):
         import_transfers(engine, path, Chain.TRON, bulk_bytes=0)
+    assert _count(engine) == 0
+
+
+def test_json_transfers_are_stored_in_chunks_as_they_are_read(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(common, "SINK_ROWS", 2)
+    chunks: list[int] = []
+    summary = import_transfers(engine, DATA / "tron_grid.json", Chain.TRON, progress=chunks.append)
+    assert (summary.stored, summary.duplicates, summary.skipped) == (5, 0, 1)
+    assert chunks == [2, 2, 1]  # two handed over while reading, the last one after
+    assert _count(engine) == 5
+
+
+def test_a_problem_after_stored_chunks_rolls_them_back(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(common, "SINK_ROWS", 1)
+    document = json.loads((DATA / "tron_grid.json").read_text())
+    document["data"][-1]["value"] = "-1"
+    path = tmp_path / "late_problem.json"
+    path.write_text(json.dumps(document))
+    chunks: list[int] = []
+    summary = import_transfers(engine, path, Chain.TRON, progress=chunks.append)
+    assert chunks  # some transfers had reached the store's transaction …
+    assert summary.stored == 0
+    assert [p.record for p in summary.rejected] == [len(document["data"])]
+    assert _count(engine) == 0  # … and were rolled back
+    cut = tmp_path / "cut.json"
+    cut.write_text(json.dumps(json.loads((DATA / "tron_grid.json").read_text()))[:-40])
+    with pytest.raises(TransferFileError, match="truncated JSON"):
+        import_transfers(engine, cut, Chain.TRON)
     assert _count(engine) == 0

@@ -152,6 +152,8 @@ MATRIX: list[Row] = [
     # the batch for signed-in callers (the matrix posts a form, not JSON: 422 names the body).
     Row("GET", "/api/v1/lookup", everyone(200), url="/api/v1/lookup?q=010-1234-5678&country=KR"),
     Row("POST", "/api/v1/lookup/batch", signed_in(422, 401)),
+    # Where the lookup index stands (building in a thread after a start without a snapshot).
+    Row("GET", "/api/v1/lookup/status", signed_in(200, 401)),
     Row("GET", "/lookup", everyone(200), url="/lookup?q=010-1234-5678&country=KR"),
     # The private (k-anonymity) range and the blocklist (issue 6, H6; test_lookup_range.py,
     # test_blocklist_api.py): ranges hold public standings only, for anyone; the blocklist is for

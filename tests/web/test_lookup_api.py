@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from scamlink.sharing.roles import Role
 from scamlink.sharing.tlp import Tlp
-from tests.lookup.support import add, phone, url_keys
+from tests.lookup.support import add, held_build, phone, url_keys, wait_ready
 from tests.web.support import add_key, add_user, bearer, client_for, csrf_from, sign_in
 
 A, B = "+821011112222", "+821033334444"
@@ -172,3 +173,33 @@ def test_a_signed_in_session_posts_the_batch_with_its_csrf_token(
     response = client.post("/api/v1/lookup/batch", content=body, headers=headers)
     assert response.status_code == 200
     assert response.json()["answers"][0]["verdict"] == "unknown"
+
+
+def test_while_the_index_builds_the_store_answers_and_the_status_shows_progress(
+    app: FastAPI, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(engine, "clear", (phone(A),))
+    add_user(engine, "analyst@knpa.test", "KNPA", Role.ANALYST)
+    add_user(engine, "partner@bank.test", "KNPA", Role.PARTNER)
+    key = bearer(add_key(engine, "partner@bank.test", "lookup"))
+    live = app.state.lookup.live
+    live.build_process = False  # in a thread, so that the held build holds it
+    client = client_for(app)
+    staff = client_for(app)
+    sign_in(staff, "analyst@knpa.test")
+    with held_build(monkeypatch) as release:
+        assert live.load(background=True).how == "background"
+        body = client.get("/api/v1/lookup", params={"q": A}).json()
+        assert body["verdict"] == "reported"  # from the store, at once
+        status = staff.get("/api/v1/lookup/status").json()
+        assert status["state"] == "building"
+        assert status["how"] == "build"
+        assert client.get("/api/v1/lookup/status").status_code == 401
+        batch = client.post("/api/v1/lookup/batch", json={"values": [A, B]}, headers=key).json()
+        assert [a["verdict"] for a in batch["answers"]] == ["reported", "unknown"]
+        release.set()
+        wait_ready(live)
+    status = staff.get("/api/v1/lookup/status").json()
+    assert status["state"] == "ready"
+    assert status["indicators"] >= 1
+    assert client.get("/api/v1/lookup", params={"q": A}).json()["verdict"] == "reported"

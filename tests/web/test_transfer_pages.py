@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from scamlink.config import Settings
 from scamlink.sharing.roles import Role
 from scamlink.store.audit import latest_entries
 from scamlink.store.transfers import count_transfers
+from scamlink.web.app import create_app
 from tests.web.support import add_user, client_for, csrf_from, sign_in
 
 DATA = Path(__file__).parents[1] / "interop" / "transfers" / "data"
@@ -120,3 +123,32 @@ def test_partners_and_other_users_are_refused(app: FastAPI, engine: Engine) -> N
     sign_in(partner, "partner@bank.test")
     assert partner.get("/tracing/transfers/upload").status_code == 403
     assert partner.get(started.headers["location"]).status_code == 403
+
+
+def test_a_file_over_the_limit_is_413_with_the_limit(
+    settings: Settings, engine: Engine, tmp_path: Path
+) -> None:
+    small = create_app(replace(settings, transfer_upload_max_mb=0.01), engine, secure_cookies=False)
+    client = _staff(small, engine)
+    token = csrf_from(client)
+    rows = (DATA / "plain.csv").read_text()
+    # Refused from its Content-Length (far over the limit) …
+    big = {"file": ("big.csv", rows * 2000, "text/csv")}
+    refused = client.post(
+        "/tracing/transfers/upload", data={"csrf_token": token, "chain": "tron"}, files=big
+    )
+    assert refused.status_code == 413
+    assert "larger than the upload limit of 0.01 MB" in refused.text
+    # … or from its size once received (the declared length was within the form's allowance).
+    over = {"file": ("over.csv", rows * 40, "text/csv")}
+    assert len(rows * 40) > 0.01 * (1 << 20)
+    client.cookies.set("lang", "ko")
+    refused = client.post(
+        "/tracing/transfers/upload", data={"csrf_token": token, "chain": "tron"}, files=over
+    )
+    assert refused.status_code == 413
+    assert "업로드 한도(0.01 MB)" in refused.text
+    assert _count(engine) == 0
+    assert not list((settings.data_dir / "uploads").glob("*"))
+    # Within the limit the same page imports.
+    assert _summary(client, _upload(client, "plain.csv", "tron"))

@@ -5,9 +5,10 @@ Without `--agency` the answer is the public's (the public standing, no facts). W
 command acts as an officer of that agency (as `personal-data` does): the verdict and facts of
 what that agency's staff may see under the markings. The index is the server's snapshot
 (read, never written) brought up to date from the store, or built from the store when there is
-none. A server's first start without a snapshot builds the index before it serves (about
-4 minutes at 10 million indicators); `--build-index` does that ahead, e.g. after `scamlink db
-upgrade` or loading a large store, so the server starts from the snapshot in a second.
+none. A server started without a usable snapshot serves at once (the store answers while a
+thread builds the index: about a minute of CPU at 10 million indicators); `--build-index` builds
+it ahead, e.g. after `scamlink db upgrade`, and `leave_snapshot` (called after a bulk import)
+brings the snapshot up to date, so the server starts from it in a second.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from scamlink.cli.lookup_private import private_lookup
-from scamlink.config import load_settings
+from scamlink.config import Settings, load_settings
 from scamlink.lookup.live import INDEX_FOLDER, LiveIndex
 from scamlink.lookup.service import MAX_BATCH, Answer, LookupService, answer_json
 from scamlink.sharing.roles import PUBLIC, Role, Viewer
@@ -111,6 +112,7 @@ def lookup(
             settings.data_dir / INDEX_FOLDER,
             embargo=timedelta(hours=settings.lookup_embargo_hours),
             writes_snapshot=False,
+            builds=False,  # no usable snapshot: the store answers these few values
         )
         answers = LookupService(engine, live).lookup_many(values, viewer, code)
     if as_json:
@@ -118,6 +120,17 @@ def lookup(
             typer.echo(json.dumps(answer_json(answer), ensure_ascii=False))
     else:
         _print_table(answers, not viewer.is_public)
+
+
+def leave_snapshot(settings: Settings, engine: Engine) -> str:
+    """Make the lookup index's snapshot current after a command changed much of the store (a
+    bulk import, a link rebuild), so that the server's next start loads it instead of building
+    the index; the line to print."""
+    folder = settings.data_dir / INDEX_FOLDER
+    live = LiveIndex(engine, folder, embargo=timedelta(hours=settings.lookup_embargo_hours))
+    done = live.make_current()
+    how = "built" if done.how == "build" else f"brought up to date ({done.delta:,} changed)"
+    return f"lookup index snapshot {how}: {done.indicators:,} indicators in {done.seconds:.1f} s"
 
 
 def _build_index() -> None:

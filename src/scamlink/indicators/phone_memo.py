@@ -12,11 +12,9 @@ the reason's wording).
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 
 from scamlink.indicators import phone
-from scamlink.indicators.digits import to_ascii_digits
 from scamlink.indicators.types import Indicator, InvalidIndicator
 
 
@@ -47,26 +45,19 @@ def canonical_phone(raw: str, country: str | None = None) -> Indicator:
 
 @lru_cache(maxsize=1 << 16)
 def _formatted(number: str, country: str | None) -> Indicator | None:
-    try:
-        return phone.canonical_phone(number, country)
-    except InvalidIndicator:
-        return None
+    # phone.canonical_phone(number, country), the number being bare already
+    result = phone.check_bare(number, country)
+    return None if isinstance(result, str) else result
 
 
 def _bare_number(raw: str) -> str | None:
-    # The same reading as phone._check, step by step, up to the number it validates.
-    text = to_ascii_digits(unicodedata.normalize("NFKC", raw)).strip()
-    if not text or phone._DATE_RE.match(text) or phone._AMOUNT_RE.search(text):
-        return None
-    spans = phone.PHONE_RE.findall(text)
-    if len(spans) != 1:
-        return None
-    return str(phone._SEPARATORS.sub("", spans[0]))
+    # The same reading as phone._check, up to the number it validates.
+    read = phone.read_number(raw)
+    return None if isinstance(read, str) else read[1]
 
 
 @lru_cache(maxsize=1 << 16)
 def _validated(number: str, country: str | None) -> Indicator | None:
-    try:
-        return phone.phone_value(number, country)
-    except InvalidIndicator:
-        return None
+    # phone.phone_value(number, country), the number being bare already
+    result = phone.check_bare(number, country, formatted=False)
+    return None if isinstance(result, str) else result

@@ -8,13 +8,22 @@ Decisions (see also fields.parse_field):
 * A host's TLD must be in the PSL (or be `onion`): "report.pdf" is not a domain.
 * URL: an empty path becomes "/" (RFC 3986 §6.2.3), non-ASCII and spaces in path and query are
   percent-encoded as UTF-8 and escapes are upper-cased (RFC 3986 §6.2.2), user info is kept.
+
+Fast path: most values are written in one shape (ASCII, nothing to refang, an LDH host that is
+not punycode, a path and query that need no percent-encoding). `_host_fast`, `_url_fast` and
+canonical_email's shortcut take that shape alone and return exactly what the reference steps
+(`_host_reference`, `_url_reference`, `_email` with fast=False) return for it; any other shape
+returns None and the reference takes it. tests/indicators/test_web_fast.py compares the two.
+SCAMLINK_WEB_FAST=0 (or FAST = False) turns the fast path off, to compare outputs and timings.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
@@ -26,6 +35,9 @@ from scamlink.indicators.types import Indicator, IndicatorType, InvalidIndicator
 
 # Built once from the list bundled with the package (never fetched).
 _PSL = PublicSuffixList(accept_unknown=False)
+
+# On unless SCAMLINK_WEB_FAST=0 (read at each call: a measurement may toggle it in turns).
+FAST = os.environ.get("SCAMLINK_WEB_FAST", "1") != "0"
 
 # --- refanging -------------------------------------------------------------------------------
 
@@ -150,6 +162,48 @@ def _unspaced(host: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def _host(raw: str) -> Host | str:
+    if FAST and (fast := _host_fast(raw)) is not None:
+        return fast
+    return _host_reference(raw)
+
+
+# The fast shape of a host: ASCII letters, digits, "_", "-" and dots only.
+_FAST_HOST_RE = re.compile(r"[A-Za-z0-9_.-]+")
+# Lower-case LDH labels as _LABEL_RE accepts them, joined by dots.
+_LDH = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
+_FAST_DOMAIN_RE = re.compile(_LDH + r"(?:\." + _LDH + r")*")
+
+
+@lru_cache(maxsize=4096)
+def _known_tld(tld: str) -> bool:
+    return _TLD_RE.match(tld) is not None and (tld == "onion" or _PSL.publicsuffix(tld) is not None)
+
+
+def _host_fast(raw: str) -> Host | str | None:
+    """_host_reference's answer for a host of the fast shape that is a domain name of valid
+    non-punycode labels (or fails only on length, dots or TLD); None for any other host."""
+    if _FAST_HOST_RE.fullmatch(raw) is None:
+        return None
+    # ASCII without spaces: NFC, strip, the CJK dots and _unspaced change nothing.
+    host = raw.rstrip(".")
+    if not host:
+        return "empty host"
+    if _IPV4_SHAPE.match(host):
+        return None
+    ascii_host = host.lower()
+    if _FAST_DOMAIN_RE.fullmatch(ascii_host) is None or "xn--" in ascii_host:
+        return None  # an empty or invalid label, or an A-label to decode
+    if len(ascii_host) > 253:
+        return f"host name longer than 253 characters: {raw!r}"
+    dot = ascii_host.rfind(".")
+    if dot < 0:
+        return f"{raw!r} is not a domain name (no dot)"
+    if not _known_tld(ascii_host[dot + 1 :]):
+        return f"{raw!r} has no known top-level domain"
+    return Host(IndicatorType.DOMAIN, ascii_host, ascii_host)
+
+
+def _host_reference(raw: str) -> Host | str:
     host = unicodedata.normalize("NFC", raw.strip()).rstrip(".")
     host = _unspaced(re.sub(r"[。｡．]", ".", host))
     if not host:
@@ -191,6 +245,7 @@ def canonical_host(raw: str) -> Host:
     return result
 
 
+@lru_cache(maxsize=1 << 14)  # a "www." host asks twice (_strip_www, domain_indicators)
 def registered_domain(domain: str) -> str | None:
     """The registrable domain of an A-label domain (PSL incl. private section), None if the
     domain is itself a public suffix."""
@@ -280,6 +335,70 @@ def _encode(part: str, safe: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def _url(raw: str) -> ParsedUrl | str:
+    if FAST and (fast := _url_fast(raw)) is not None:
+        return fast
+    return _url_reference(raw)
+
+
+# The fast shape of a URL: ASCII, optional http/https/ftp scheme, a host of the fast shape, an
+# optional port, and a path and query of characters `quote` keeps as they are; any fragment.
+_FAST_PATH = r"[A-Za-z0-9_.~/%:@!$&'()*+,;=-]"
+_FAST_URL_RE = re.compile(
+    r"(?:((?i:https?|ftp))://)?([A-Za-z0-9_.-]+)(?::([0-9]{1,5}))?"
+    r"(" + _FAST_PATH + r"*)(?:\?((?:" + _FAST_PATH + r"|\?)*))?(?:#.*)?",
+    re.DOTALL,
+)
+
+
+def _url_fast(raw: str) -> ParsedUrl | str | None:
+    """_url_reference's answer for a URL of the fast shape whose host _host answers; None for
+    any other URL."""
+    if not raw.isascii() or _SPACE_RE.search(raw):
+        return None  # full-width forms, spaces: folding, stripping or refanging could change it
+    # ASCII without spaces: fold_fullwidth and strip change nothing, and refang's answer is what
+    # the reference goes on with ("hxxps://x[.]com"); no step after it reads `raw`.
+    text = refang(raw)
+    m = _FAST_URL_RE.fullmatch(text)
+    if m is None or ((path := m.group(4)) and path[0] != "/"):
+        return None
+    scheme_text, host_text, port_text, query = m.group(1, 2, 3, 5)
+    if scheme_text is None:
+        if _OTHER_SCHEME_RE.match(text):
+            return None
+        scheme = "http"
+    else:
+        scheme = scheme_text.lower()
+    port: int | None = None
+    if port_text is not None:
+        port = int(port_text)
+        if port > 65535:
+            return None
+    host = _host(host_text)
+    if isinstance(host, str):
+        return host
+    if port == _SCHEMES[scheme]:
+        port = None
+    bare = scheme_text is None and port is None and path in ("", "/") and query is None
+    path = path or "/"
+    if "%" in path:
+        path = _PCT_RE.sub(_upper, path)
+    if query and "%" in query:
+        query = _PCT_RE.sub(_upper, query)
+    portpart = f":{port}" if port is not None else ""
+    querypart = f"?{query}" if query else ""
+    hostpart = f"[{host.value}]" if host.kind is IndicatorType.IPV6 else host.value
+    shown = f"[{host.display}]" if host.kind is IndicatorType.IPV6 else host.display
+    url = f"{scheme}://{hostpart}{portpart}{path}{querypart}"
+    if shown == hostpart:
+        return ParsedUrl(url, url, host, bare)
+    return ParsedUrl(url, f"{scheme}://{shown}{portpart}{path}{querypart}", host, bare)
+
+
+def _upper(m: re.Match[str]) -> str:
+    return m.group().upper()
+
+
+def _url_reference(raw: str, host_of: Callable[[str], Host | str] = _host) -> ParsedUrl | str:
     text = refang(fold_fullwidth(raw).strip())
     if len(text) > 2 and text[0] == "<" and text[-1] == ">":
         text = text[1:-1].strip()  # the delimiters of RFC 3986 Appendix C, as mail clients write
@@ -322,7 +441,7 @@ def _url(raw: str) -> ParsedUrl | str:
         port = int(port_text)
     if _SPACE_RE.search(authority):
         return f"space in the host part of {raw!r}"
-    host = _host(host_text)
+    host = host_of(host_text)
     if isinstance(host, str):
         return host
     if port == _SCHEMES[scheme]:
@@ -372,7 +491,19 @@ EMAIL_RE = re.compile(r"[^\s@<>()\[\]\"',;:]+@[^\s@<>()\[\]\"',;:]+\.[^\s@<>()\[
 
 def canonical_email(raw: str) -> Indicator:
     """Lower-case address with the domain in A-label; refangs [@], (at), [.] and friends."""
-    text = refang_email(unicodedata.normalize("NFC", fold_fullwidth(raw).strip()))
+    return _email(raw, _host, FAST)
+
+
+def canonical_email_reference(raw: str) -> Indicator:
+    """canonical_email without the fast path (for the differential tests)."""
+    return _email(raw, _host_reference, False)
+
+
+def _email(raw: str, host_of: Callable[[str], Host | str], fast: bool) -> Indicator:
+    if fast and raw.isascii() and not _REFANG_HINT.search(raw):
+        text = raw  # no space, bracket or full-width form: the steps below change nothing
+    else:
+        text = refang_email(unicodedata.normalize("NFC", fold_fullwidth(raw).strip()))
     if text[:7].lower() == "mailto:":
         text = text[7:]
     text = text.strip().strip("<>").strip()
@@ -382,7 +513,7 @@ def canonical_email(raw: str) -> Indicator:
     local = local.lower()
     if not _LOCAL_RE.match(local) or local.startswith(".") or local.endswith(".") or ".." in local:
         return _bad_email(raw, "invalid local part")
-    host = _host(domain)
+    host = host_of(domain)
     if isinstance(host, str):
         return _bad_email(raw, host)
     if host.kind is not IndicatorType.DOMAIN:

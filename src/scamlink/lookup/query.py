@@ -32,6 +32,7 @@ from scamlink.indicators import (
     InvalidIndicator,
     canonicalise,
     parse_field,
+    phone_fast,
 )
 from scamlink.indicators.crypto import WALLET_RE
 from scamlink.indicators.handles import parse_handle
@@ -51,6 +52,7 @@ _URLISH_RE = re.compile(
 _AT_RE = re.compile(r"@|\[at\]|\(at\)|\[@\]", re.IGNORECASE)
 _HOSTISH_RE = re.compile(r"^[^\s/@]+[.。｡．][^\s/@]+$")
 _BARE_HANDLE_RE = re.compile(r"^@?[\w.\-]{2,64}$")
+_SHORTEST_WALLET = 26  # characters of the shortest address `WALLET_RE` matches (base58 BTC)
 _HAS_LETTER_AND_DIGIT = re.compile(r"(?=.*[^\W\d_])(?=.*\d)")
 _MESSENGER_HOSTS = re.compile(
     r"(?:^|//|\.)(?:t\.me|telegram\.me|telegram\.dog|line\.me|open\.kakao\.com|zalo\.me|wa\.me|"
@@ -147,6 +149,10 @@ def detect(text: str, country: str | None = None) -> Detected:
 
 @lru_cache(maxsize=1 << 15)  # ≈ 1.4 KB a value with the indicators library's own caches
 def _detect(raw: str, country: str | None) -> Detected:
+    if len(raw) < _SHORTEST_WALLET and _PHONEISH_RE.match(raw) and not _URLISH_RE.search(raw):
+        # Digits and separators only (no letter, no @, shorter than any wallet): none of the
+        # shapes tried before a number below can match, so a batch of phones skips them.
+        return _number(raw, country)
     typed = _typed(raw, country)
     if typed is not None:
         return typed
@@ -298,14 +304,17 @@ def e164_number(value: str) -> phonenumbers.PhoneNumber:
 
 def _with_phone(found: Detected) -> Detected:
     assert found.indicator is not None
-    try:
-        number = e164_number(found.indicator.value)
-    except phonenumbers.NumberParseException:
-        return found
-    facts = PhoneFacts(
-        phonenumbers.region_code_for_number(number),
-        _LINE_TYPES.get(phonenumbers.number_type(number), "unknown"),
-    )
+    # phone_fast reads both from the numbering metadata it compiled for the validation (the
+    # same answer as region_code_for_number and number_type); an unusual key goes the long way.
+    known = phone_fast.facts_for_e164(found.indicator.value)
+    if known is None:
+        try:
+            number = e164_number(found.indicator.value)
+        except phonenumbers.NumberParseException:
+            return found
+        known = (phonenumbers.region_code_for_number(number), phonenumbers.number_type(number))
+    region, line_type = known
+    facts = PhoneFacts(region, _LINE_TYPES.get(line_type, "unknown"))
     return Detected(found.query, found.type, found.indicator, None, found.related, facts)
 
 

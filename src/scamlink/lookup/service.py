@@ -27,13 +27,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine
 
 from scamlink.indicators import Indicator
 from scamlink.indicators.warninglists import warninglist_hit
-from scamlink.lookup.index import MembershipIndex
 from scamlink.lookup.keys import key_hash
 from scamlink.lookup.live import LiveIndex
 from scamlink.lookup.query import (
@@ -49,6 +48,15 @@ from scamlink.store import lookup as store
 from scamlink.store.lookup import CampaignShare, Facts
 
 MAX_BATCH = 10_000
+
+
+class CodeSource(Protocol):
+    """Where an answer reads a key's index code: the `MembershipIndex`, or while it is being
+    built the store's codes of the keys asked (`LiveIndex.codes_from_store`)."""
+
+    def code(self, hash64: int) -> int | None: ...
+
+
 _SEVERITY = {Verdict.REPORTED: 3, Verdict.SUSPICIOUS: 2, Verdict.UNKNOWN: 1}
 
 
@@ -114,7 +122,7 @@ def _seen(facts: Facts) -> SeenFacts:
     )
 
 
-def key_verdict(index: MembershipIndex, indicator: Indicator, viewer: Viewer) -> Verdict:
+def key_verdict(index: CodeSource, indicator: Indicator, viewer: Viewer) -> Verdict:
     """One canonical key's verdict for this viewer (no facts)."""
     if warninglist_hit(indicator) is not None:
         return Verdict.SAFE_LISTED
@@ -142,6 +150,9 @@ class _Key:
     hash64: int
     listed: str | None
     by_verdict: dict[Verdict, KeyVerdict]
+    # On a value's main key: its answers by the identities of its keys' verdicts (those are
+    # made once each, above), so a value read before answers with no new object.
+    answers: dict[tuple[int, ...], Answer]
 
     def answer(self, verdict: Verdict) -> KeyVerdict:
         found = self.by_verdict.get(verdict)
@@ -153,7 +164,7 @@ class _Key:
 
 
 def _prepared_key(part: str, indicator: Indicator) -> _Key:
-    return _Key(part, indicator, key_hash(indicator.value), warninglist_hit(indicator), {})
+    return _Key(part, indicator, key_hash(indicator.value), warninglist_hit(indicator), {}, {})
 
 
 @lru_cache(maxsize=1 << 15)  # ≈ 1.4 KB a value with the indicators library's own caches
@@ -166,14 +177,14 @@ def _read(text: str, country: str | None) -> tuple[Detected, tuple[_Key, ...]]:
     return detected, tuple(_prepared_key(part, indicator) for part, indicator in parts)
 
 
-def _key(index: MembershipIndex, key: _Key, public: bool) -> KeyVerdict:
+def _key(index: CodeSource, key: _Key, public: bool) -> KeyVerdict:
     if key.listed is not None:
         return key.answer(Verdict.SAFE_LISTED)
     members, public_verdict = _BY_CODE[index.code(key.hash64) or 0]
     return key.answer(public_verdict if public else members)
 
 
-def _answer(index: MembershipIndex, text: str, country: str | None, viewer: Viewer) -> Answer:
+def _answer(index: CodeSource, text: str, country: str | None, viewer: Viewer) -> Answer:
     detected, keys = _read(text, country)
     if detected.indicator is None:
         return Answer(
@@ -187,8 +198,13 @@ def _answer(index: MembershipIndex, text: str, country: str | None, viewer: View
     public = viewer.is_public
     main = _key(index, keys[0], public)
     related = tuple(_key(index, key, public) for key in keys[1:])
+    made = keys[0].answers
+    which = (id(main), *map(id, related))
+    found = made.get(which)
+    if found is not None:
+        return found
     verdict, via = _raised(main.verdict, related)
-    return Answer(
+    made[which] = answer = Answer(
         detected.query,
         main.type,
         main.canonical,
@@ -202,6 +218,7 @@ def _answer(index: MembershipIndex, text: str, country: str | None, viewer: View
         detected.domain,
         own_verdict=main.verdict,
     )
+    return answer
 
 
 def _raised(own: Verdict, related: Sequence[KeyVerdict]) -> tuple[Verdict, str | None]:
@@ -228,7 +245,14 @@ class LookupService:
 
     def lookup(self, text: str, viewer: Viewer, country: str | None = None) -> Answer:
         """One value; InvalidQuery for text that cannot be a value (shells answer 4xx)."""
-        answer = _answer(self.live.ready(), text, country.upper() if country else None, viewer)
+        country = country.upper() if country else None
+        index = self.live.current()
+        if index is None:  # being built: the store answers (I/O; shells call from a thread)
+            _, keys = _read(text, country)
+            source: CodeSource = self.live.codes_from_store(k.indicator for k in keys)
+        else:
+            source = index
+        answer = _answer(source, text, country, viewer)
         return self._with_facts([answer], viewer)[0]
 
     def lookup_many(
@@ -240,35 +264,70 @@ class LookupService:
         unknown ones, never for the public."""
         if len(texts) > MAX_BATCH:
             raise ValueError(f"at most {MAX_BATCH} values in one batch, not {len(texts)}")
-        index = self.live.ready()
-        answers: list[Answer] = []
         country = country.upper() if country else None
+        index: CodeSource | None = self.live.current()
+        if index is None:
+            index = self._store_codes(texts, country)
+        # A value repeated in the batch is answered once (the same Answer object each time).
+        by_text: dict[str, Answer] = {}
         for text in texts:
+            if text in by_text:
+                continue
             try:
-                answers.append(_answer(index, text, country, viewer))
+                by_text[text] = _answer(index, text, country, viewer)
             except InvalidQuery as problem:
-                answers.append(_invalid(text, problem))
-        return self._with_facts(answers, viewer)
+                by_text[text] = _invalid(text, problem)
+        distinct = list(by_text.values())
+        seen = self._with_facts(distinct, viewer)
+        if len(distinct) == len(texts):
+            return seen
+        final = dict(zip(by_text, seen, strict=True))
+        return [final[text] for text in texts]
+
+    def _store_codes(self, texts: Sequence[str], country: str | None) -> CodeSource:
+        """While the index is built: the codes of every key of these values, from the store in
+        a few set-based statements (per 500 keys)."""
+        keys: list[Indicator] = []
+        for text in dict.fromkeys(texts):
+            try:
+                _, prepared = _read(text, country)
+            except InvalidQuery:
+                continue
+            keys.extend(k.indicator for k in prepared)
+        return self.live.codes_from_store(keys)
 
     def _with_facts(self, answers: list[Answer], viewer: Viewer) -> list[Answer]:
         if viewer.is_public:
             return answers
+        # Only answers with a key the index knows can change (most of a batch is unknown).
+        asking = [i for i, a in enumerate(answers) if _asks_store(a)]
         wanted = {
             (key.type, key.canonical)
-            for a in answers
-            for key in _keys_of(a)
+            for i in asking
+            for key in _keys_of(answers[i])
             if key.verdict in _ASK_STORE
         }
         if not wanted:
             return answers
         with self.engine.connect() as conn:
             facts = _facts(conn, viewer, sorted(wanted))
-        return [_as_seen(a, facts) for a in answers]
+        seen = list(answers)
+        for i in asking:
+            seen[i] = _as_seen(answers[i], facts)
+        return seen
 
 
 # Verdicts worth the store's facts: a known value's (reported/suspicious for members of any
 # marking), and a safe-listed one's (officers still see who reported it).
 _ASK_STORE = frozenset({Verdict.REPORTED, Verdict.SUSPICIOUS, Verdict.SAFE_LISTED})
+
+
+def _asks_store(answer: Answer) -> bool:
+    """Whether any key of the answer has a verdict worth the store's facts; the others are
+    answered by the index alone (their `_as_seen` would change nothing)."""
+    if answer.own_verdict in _ASK_STORE:
+        return True
+    return any(k.verdict in _ASK_STORE for k in answer.related)
 
 
 def _keys_of(answer: Answer) -> list[KeyVerdict]:

@@ -22,21 +22,24 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Connection,
+    Select,
     and_,
+    bindparam,
     case,
     func,
     insert,
     literal,
     or_,
     select,
-    tuple_,
 )
 
 from scamlink.reports.model import ReportSource, ReviewStatus
@@ -106,7 +109,10 @@ def _unverified() -> ColumnElement[bool]:
     )
 
 
-def _public(cutoff: datetime) -> ColumnElement[bool]:
+Cutoff = datetime | ColumnElement[Any]  # a time, or the bound parameter of a cached statement
+
+
+def _public(cutoff: Cutoff) -> ColumnElement[bool]:
     # The public's unverified reports never count toward a public verdict until verified.
     return and_(
         r.c.tlp == Tlp.CLEAR.value,
@@ -118,7 +124,7 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _report_counts(cutoff: datetime) -> list[ColumnElement[int]]:
+def _report_counts(cutoff: Cutoff) -> list[ColumnElement[int]]:
     return [
         _count(verified()).label("verified"),
         _count(_unverified()).label("unverified"),
@@ -129,7 +135,7 @@ def _report_counts(cutoff: datetime) -> list[ColumnElement[int]]:
     ]
 
 
-def _listing_counts(cutoff: datetime) -> list[ColumnElement[int]]:
+def _listing_counts(cutoff: Cutoff) -> list[ColumnElement[int]]:
     public = and_(lst.c.tlp == Tlp.CLEAR.value, lst.c.listed_at <= cutoff)
     return [
         func.count().label("verified"),
@@ -245,6 +251,28 @@ def _column_batches(reader: _Reader, statements: list[str]) -> Iterator[CountCol
                 )
 
 
+@cache
+def _standings_queries() -> tuple[Select[Any], Select[Any]]:
+    """`standings_of`'s two statements, built once with bound parameters (`ids`, expanding,
+    and `cutoff`): SQLAlchemy then reuses their compiled form (building them per call was
+    most of a lookup's CPU while the index is built)."""
+    ids: BindParameter[Any] = bindparam("ids", expanding=True)
+    cutoff: BindParameter[Any] = bindparam("cutoff")
+    by_reports = (
+        select(s.c.indicator_id, i.c.value, *_report_counts(cutoff))
+        .select_from(s.join(r, r.c.id == s.c.report_id).join(i, i.c.id == s.c.indicator_id))
+        .where(s.c.indicator_id.in_(ids))
+        .group_by(s.c.indicator_id, i.c.value)
+    )
+    by_listings = (
+        select(lst.c.indicator_id, i.c.value, *_listing_counts(cutoff))
+        .select_from(lst.join(i, i.c.id == lst.c.indicator_id))
+        .where(lst.c.indicator_id.in_(ids))
+        .group_by(lst.c.indicator_id, i.c.value)
+    )
+    return by_reports, by_listings
+
+
 def standings_of(
     conn: Connection, indicator_ids: Iterable[int], cutoff: datetime
 ) -> dict[int, Counts]:
@@ -253,18 +281,9 @@ def standings_of(
     found: dict[int, Counts] = {}
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        queries = [
-            select(s.c.indicator_id, i.c.value, *_report_counts(cutoff))
-            .select_from(s.join(r, r.c.id == s.c.report_id).join(i, i.c.id == s.c.indicator_id))
-            .where(s.c.indicator_id.in_(chunk))
-            .group_by(s.c.indicator_id, i.c.value),
-            select(lst.c.indicator_id, i.c.value, *_listing_counts(cutoff))
-            .select_from(lst.join(i, i.c.id == lst.c.indicator_id))
-            .where(lst.c.indicator_id.in_(chunk))
-            .group_by(lst.c.indicator_id, i.c.value),
-        ]
-        for query in queries:
-            for counts in _rows(conn.execute(query)):
+        for query in _standings_queries():
+            rows = conn.execute(query, {"ids": chunk, "cutoff": cutoff})
+            for counts in _rows(rows):
                 known = found.get(counts.indicator_id)
                 found[counts.indicator_id] = counts if known is None else known.plus(counts)
     return found
@@ -294,6 +313,31 @@ def watermarks(conn: Connection) -> Watermarks:
     listing = conn.scalar(select(func.max(lst.c.id)))
     change = conn.scalar(select(func.max(lc.c.id)))
     return Watermarks(int(report or 0), int(listing or 0), int(change or 0))
+
+
+def indicator_estimate(conn: Connection) -> int:
+    """About how many indicators there are (the newest id: no scan), for a build's progress."""
+    return int(conn.scalar(select(func.max(i.c.id))) or 0)
+
+
+def oldest_change(conn: Connection) -> int | None:
+    """The id of the oldest `lookup_changes` row kept (rows are pruned: `prune_changes`)."""
+    found = conn.scalar(select(func.min(lc.c.id)))
+    return None if found is None else int(found)
+
+
+def prune_changes(conn: Connection, upto: int, before: datetime) -> int:
+    """Delete the `lookup_changes` rows with an id up to `upto` noted before `before`, never
+    the newest row (SQLite gives a new row the newest id + 1: keeping it keeps ids growing);
+    the number deleted. Ids first, then the time (index on `at`)."""
+    newest = conn.scalar(select(func.max(lc.c.id)))
+    if newest is None:
+        return 0
+    limit = min(upto, int(newest) - 1)
+    if limit <= 0:
+        return 0
+    result = conn.execute(lc.delete().where(lc.c.id <= limit, lc.c.at < before))
+    return int(result.rowcount or 0)
 
 
 def record_changes(conn: Connection, indicator_ids: Iterable[int], cause: str) -> int:
@@ -379,14 +423,27 @@ def crossing_embargo(conn: Connection, after: datetime, until: datetime) -> set[
 
 
 def indicator_ids(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """The stored ids of these (type, canonical value) keys (the unique index on both)."""
-    wanted = list(dict.fromkeys(keys))
+    """The stored ids of these (type, canonical value) keys (the unique index on both): one
+    type at a time, `type = ? AND value IN (…)`, a search of the index per value. (A row-value
+    `(type, value) IN (VALUES …)` is read by SQLite as a scan of the whole index: seconds at
+    10 M indicators.)"""
+    by_type: dict[str, list[str]] = {}
+    for kind, value in dict.fromkeys(keys):
+        by_type.setdefault(kind, []).append(value)
     found: dict[tuple[str, str], int] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        query = select(i.c.id, i.c.type, i.c.value).where(tuple_(i.c.type, i.c.value).in_(chunk))
-        found.update(((row.type, row.value), int(row.id)) for row in conn.execute(query))
+    query = _ids_query()
+    for kind, values in by_type.items():
+        for start in range(0, len(values), _CHUNK):
+            rows = conn.execute(query, {"type": kind, "values": values[start : start + _CHUNK]})
+            found.update(((kind, row.value), int(row.id)) for row in rows)
     return found
+
+
+@cache
+def _ids_query() -> Select[Any]:
+    """`indicator_ids`' statement, built once (its compiled form is then reused)."""
+    values: BindParameter[Any] = bindparam("values", expanding=True)
+    return select(i.c.id, i.c.value).where(i.c.type == bindparam("type"), i.c.value.in_(values))
 
 
 # --- what one viewer may learn of indicators ------------------------------------------------------

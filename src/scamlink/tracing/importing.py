@@ -1,14 +1,16 @@
 """Importing a file of on-chain transfers: parse → check → store, all or nothing.
 
-The issue asks for "clear per-row errors, nothing partial stored", so the whole file is
-checked first and a file with any row problem stores NOTHING: the summary lists every problem
-(line or record, field, reason) and `stored` is 0. A clean file is stored in one transaction;
+The issue asks for "clear per-row errors, nothing partial stored", so a file with any row
+problem stores NOTHING: the summary lists every problem (line or record, field, reason) and
+`stored` is 0. A file is stored in one transaction — a JSON file's transfers in chunks as they
+are read, so it is never all in memory; a problem found later rolls the chunks back —;
 transfers already in the store (same chain, transaction, index) are counted as duplicates and
 left alone, so re-importing a file, or an overlapping export, stores nothing twice.
 
 Plain CSV files of `BULK_BYTES` or more take the DuckDB path (`interop/transfers/bulk_csv.py`
 and `store.transfers.bulk_load`), when the store is a SQLite file or PostgreSQL; the rules and
-the outcome are the same.
+the outcome are the same (a problem found there rolls the one transaction back, so here too
+nothing is stored).
 
 Every import that reaches the store is audited (`transfers.import`: who, the file's name and
 SHA-256, format, counts; on the regular path in the transaction that stores the transfers, on
@@ -41,7 +43,7 @@ from scamlink.store.transfers import (
     bulk_postgres,
     store_transfers,
 )
-from scamlink.tracing.model import Chain
+from scamlink.tracing.model import Chain, Transfer, UtxoTx
 
 BULK_BYTES = 64 << 20  # plain CSV files from this size on go through DuckDB
 STORE_CHUNK = 10_000  # transfers per statement (progress is reported per chunk)
@@ -140,23 +142,30 @@ def _regular(
     actor: Actor | None,
     name: str,
 ) -> TransferImportSummary:
-    parsed = parse_file(path, chain)
-    summary = TransferImportSummary(
-        parsed.format, chain, digest, rows=parsed.rows, skipped=parsed.skipped
-    )
-    if parsed.problems:
-        summary.rejected = parsed.problems
-        return summary
+    """Parse and store in one transaction: a JSON file's transfers are stored in chunks as they
+    are read (never all in memory), a CSV file's after it was read; any problem rolls the
+    transaction back, so nothing is stored."""
     counts = StoreCounts(0, 0)
-    with engine.begin() as conn:
-        items = parsed.transfers
-        utxo = parsed.utxo
-        for start in range(0, max(len(items), 1), STORE_CHUNK):
-            chunk = items[start : start + STORE_CHUNK]
-            part = store_transfers(conn, chunk, utxo if start == 0 else ())
+    with engine.connect() as conn, conn.begin() as transaction:
+
+        def store(items: list[Transfer], utxo: list[UtxoTx]) -> None:
+            nonlocal counts
+            part = store_transfers(conn, items, utxo)
             counts = StoreCounts(counts.stored + part.stored, counts.duplicates + part.duplicates)
             if progress is not None:
-                progress(len(chunk))
+                progress(len(items))
+
+        parsed = parse_file(path, chain, sink=store)
+        summary = TransferImportSummary(
+            parsed.format, chain, digest, rows=parsed.rows, skipped=parsed.skipped
+        )
+        if parsed.problems:
+            summary.rejected = parsed.problems
+            transaction.rollback()
+            return summary
+        items = parsed.transfers  # all of a CSV file's; the last ones of a JSON file
+        for start in range(0, max(len(items), 1), STORE_CHUNK):
+            store(items[start : start + STORE_CHUNK], parsed.utxo if start == 0 else [])
         summary.stored, summary.duplicates = counts.stored, counts.duplicates
         if actor is not None:  # the audit entry commits with the transfers, or neither does
             details = _audit_details(summary)
@@ -168,27 +177,31 @@ def _regular(
 def _bulk(
     engine: Engine, path: Path, chain: Chain, digest: str, progress: Progress | None
 ) -> TransferImportSummary:
+    """One read of a clean file, its batches stored as they come in one transaction; a file
+    with a problem is rolled back and read again (`bulk_csv.check`) to name its problems."""
     check_chain(TransferFormat.PLAIN_CSV, chain)
-    postgres = bulk_postgres(engine)
     summary = TransferImportSummary(TransferFormat.PLAIN_CSV, chain, digest, bulk=True)
     with bulk_csv.spill_folder() as spill:
-        checked = bulk_csv.check(path, chain, Path(spill))
-        summary.rows = checked.rows
-        if checked.problems or checked.unlisted:
-            summary.rejected = checked.problems
-            summary.unlisted_problems = checked.unlisted
-            return summary
+        rows = bulk_csv.BulkRows(path, chain, Path(spill), postgres=bulk_postgres(engine))
 
         def counted() -> Iterator[Any]:
-            for batch in bulk_csv.batches(
-                path, chain, checked.addresses, Path(spill), postgres=postgres
-            ):
+            for batch in bulk_csv.read_ahead(rows):
                 yield batch
                 if progress is not None:
                     progress(batch.num_rows)
 
-        counts = bulk_load(engine, counted(), checked.rows)
-    summary.stored, summary.duplicates = counts.stored, counts.duplicates
+        try:
+            counts = bulk_load(engine, counted(), 0)
+        except bulk_csv.RowsRejected:
+            checked = bulk_csv.check(path, chain, Path(spill))
+            summary.rows = checked.rows
+            summary.rejected = checked.problems
+            summary.unlisted_problems = checked.unlisted
+            if not (checked.problems or checked.unlisted):  # cannot be: the two reads disagree
+                raise TransferFileError("the CSV changed while it was being read") from None
+            return summary
+    summary.rows, summary.stored = rows.rows, counts.stored
+    summary.duplicates = rows.rows - counts.stored
     return summary
 
 

@@ -3,7 +3,9 @@
 For signed-in members and partners (an API key needs the `lookup` scope: a filter is a lookup
 done in advance): every value of one type the caller may see reported, as a versioned snapshot
 or as the delta since a version of an earlier answer (lookup/blocklist.py). Each download is an
-export of shared data and is written to the audit log (type, full or delta, count).
+export of shared data and is written to the audit log (type, full or delta, count). The app
+keeps each viewer's whole list in a `BlocklistCache` (`app.state.blocklist_cache`), so a delta
+costs what changed, not the whole list.
 """
 
 from __future__ import annotations
@@ -13,7 +15,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
-from scamlink.lookup.blocklist import BadBlocklistRequest, blocklist, parse_type
+from scamlink.lookup.blocklist import (
+    BadBlocklistRequest,
+    BlocklistCache,
+    blocklist,
+    parse_type,
+)
 from scamlink.sharing.api_keys import Scope
 from scamlink.sharing.audit import actor_of, record
 from scamlink.sharing.roles import Viewer
@@ -40,6 +47,16 @@ async def blocklist_viewer(request: Request) -> Viewer:
 
 
 LookupViewer = Annotated[Viewer, Depends(blocklist_viewer)]
+CACHE_STATE = "blocklist_cache"
+
+
+def blocklist_cache(request: Request) -> BlocklistCache:
+    """The application's cache of whole lists (made on first use)."""
+    found = getattr(request.app.state, CACHE_STATE, None)
+    if not isinstance(found, BlocklistCache):
+        found = BlocklistCache()
+        setattr(request.app.state, CACHE_STATE, found)
+    return found
 
 
 @router.get(
@@ -89,7 +106,7 @@ def get_blocklist(
     try:
         kind = parse_type(type)
         with web_state(request).engine.begin() as conn:
-            answer = blocklist(conn, viewer, kind, since or None)
+            answer = blocklist(conn, viewer, kind, since or None, cache=blocklist_cache(request))
             record(
                 conn,
                 actor_of(viewer),

@@ -8,7 +8,9 @@ characters, a country that is not two letters (400); a body that is not JSON (42
 10,000 values (413).
 
 The application holds one `LookupService` (`app.state.lookup`); its index is loaded when the
-app starts (or on first use) and kept current by a refresher thread (`lookup/live.py`).
+app starts (or on first use) and kept current by a refresher thread (`lookup/live.py`). The app
+never waits for a long build: without a usable snapshot the index is built in a thread while
+lookups are answered from the store; `GET /api/v1/lookup/status` (signed in) shows its progress.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from scamlink.config import Settings
 from scamlink.lookup.index import MembershipIndex
 from scamlink.lookup.live import INDEX_FOLDER, LiveIndex
 from scamlink.lookup.query import InvalidQuery, warm_up
-from scamlink.lookup.service import MAX_BATCH, LookupService, answer_json
+from scamlink.lookup.service import MAX_BATCH, Answer, LookupService, answer_json
 from scamlink.sharing.api_keys import Scope
 from scamlink.sharing.roles import Viewer
 from scamlink.web.api import API_V1
@@ -54,6 +56,7 @@ def lookup_service_for(settings: Settings, engine: Engine) -> LookupService:
         settings.data_dir / INDEX_FOLDER,
         embargo=timedelta(hours=settings.lookup_embargo_hours),
         rebuild_every=timedelta(minutes=settings.lookup_rebuild_minutes),
+        build_process=True,  # a start-up build takes no interpreter time from the lookups
     )
     return LookupService(engine, live)
 
@@ -71,14 +74,15 @@ def lookup_index(request: Request) -> MembershipIndex:
 def with_lookup_index(
     inner: Callable[[ASGIApp], AbstractAsyncContextManager[None]],
 ) -> Callable[[ASGIApp], AbstractAsyncContextManager[None]]:
-    """The application's lifespan around `inner`: the index is loaded and value reading warmed
-    up (`query.warm_up`) before the first request, off the event loop; the index's refresher
-    thread runs until shutdown."""
+    """The application's lifespan around `inner`: the index is loaded from its snapshot (or,
+    when that needs a build or a large delta, built in a thread while the store answers) and
+    value reading warmed up (`query.warm_up`) before the first request, off the event loop;
+    the index's refresher thread runs until shutdown."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
         service: LookupService = app.state.lookup  # type: ignore[attr-defined]
-        await asyncio.to_thread(service.live.load)
+        await asyncio.to_thread(service.live.load, background=True)
         await asyncio.to_thread(warm_up)  # the first lookups pay no loading
         service.live.start()
         try:
@@ -147,7 +151,7 @@ async def lookup(
     service = lookup_service(request)
     code = country_code(country)
     try:
-        if viewer.is_public:
+        if viewer.is_public and service.live.loaded:
             # The index alone answers (microseconds, no I/O): no hop to a worker thread.
             answer = service.lookup(q, viewer, code)
         else:  # the facts come from the store
@@ -200,6 +204,19 @@ async def _json_payload(request: Request) -> object:
         raise HTTPException(status_code=422, detail="the body is not UTF-8 text") from None
 
 
+def _answers_json(answers: list[Answer]) -> list[dict[str, Any]]:
+    """Each answer as JSON, made once for a value the batch repeats (its answers are one
+    object: `LookupService.lookup_many`)."""
+    made: dict[int, dict[str, Any]] = {}
+    shown: list[dict[str, Any]] = []
+    for answer in answers:
+        body = made.get(id(answer))
+        if body is None:
+            body = made[id(answer)] = answer_json(answer)
+        shown.append(body)
+    return shown
+
+
 @router.post(
     f"{API_V1}/lookup/batch",
     name="api_lookup_batch",
@@ -236,6 +253,21 @@ async def lookup_batch(
         {
             "count": len(answers),
             "seen_as": "member",
-            "answers": [answer_json(a) for a in answers],
+            "answers": _answers_json(answers),
         }
     )
+
+
+@router.get(
+    f"{API_V1}/lookup/status",
+    name="api_lookup_status",
+    responses={401: {"description": "Not signed in"}},
+)
+async def lookup_status(request: Request) -> JSONResponse:
+    """Where the lookup index stands: `ready` (with how it was loaded and its size) or
+    `building` (indicators read, about how many there are, percent, seconds; lookups are
+    answered from the store meanwhile). Signed-in callers."""
+    viewer = await request_viewer(request)
+    if viewer.is_public:
+        raise HTTPException(status_code=401, detail=SIGN_IN_REQUIRED)
+    return JSONResponse(lookup_service(request).live.progress().as_json())

@@ -14,12 +14,14 @@ import hmac
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
 from scamlink.lookup.index import MembershipIndex
+from scamlink.lookup.live import IndexBuilding
 from scamlink.lookup.private import BadPrefix, check_prefix, range_answer
 from scamlink.web.api import API_V1, ErrorBody
 from scamlink.web.lookup_api import lookup_index
 from scamlink.web.ratelimit import log_prefix, rate_limit
 from scamlink.web.state import web_state
 
+RETRY_AFTER = 10  # seconds, while the index is being built
 MAX_AGE = 300  # seconds a cache may keep an answer: new public facts wait at most this long
 INDEX_STATE = "lookup_index"  # an index set here wins over the lookup service's
 
@@ -57,6 +59,7 @@ def padding_seed(request: Request) -> bytes:
         304: {"description": "The answer has not changed (If-None-Match)"},
         400: {"model": ErrorBody, "description": "The prefix is not 5 hexadecimal characters"},
         429: {"model": ErrorBody, "description": "Too many requests (see Retry-After)"},
+        503: {"model": ErrorBody, "description": "The index is being built (see Retry-After)"},
     },
     dependencies=[Depends(rate_limit("lookup"))],
 )
@@ -68,7 +71,14 @@ async def lookup_range(request: Request, prefix: str) -> Response:
         prefix = check_prefix(prefix)
     except BadPrefix as e:
         raise HTTPException(status_code=400, detail=str(e)) from None
-    answer = range_answer(current_index(request), prefix, seed=padding_seed(request))
+    try:
+        index = current_index(request)
+    except IndexBuilding as building:
+        # Ranges need the whole index (the store has no hashes): the client asks again.
+        raise HTTPException(
+            status_code=503, detail=str(building), headers={"Retry-After": str(RETRY_AFTER)}
+        ) from None
+    answer = range_answer(index, prefix, seed=padding_seed(request))
     log_prefix(request, "range", prefix)
     etag = answer.etag()
     headers = {

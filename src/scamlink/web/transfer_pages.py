@@ -7,6 +7,10 @@ nothing) and deleted; the job's page polls its progress with HTMX and shows the 
 every rejected row (line or record, field, reason) when the file was refused. Every import is
 audited (`transfers.import`, `transfers.import.refused`: who, when, file name and SHA-256).
 Jobs live in this process's memory for an hour after they end, visible to their starter only.
+A file over `Settings.transfer_upload_max_mb` (SCAMLINK_TRANSFER_UPLOAD_MAX_MB) is refused with
+413 and the limit: from its Content-Length, or from its size once received when the request
+had none. (The body is read before the route runs — the app's CSRF check parses the form —;
+the route only decides that nothing is kept and no import starts.)
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from scamlink.store.users import UserRecord
 from scamlink.tracing.importing import TransferImportSummary, import_transfers
 from scamlink.tracing.model import Chain
 from scamlink.web.auth import SIGN_IN_REQUIRED, CurrentUser
-from scamlink.web.i18n import N_
+from scamlink.web.i18n import N_, request_locale, translations
 from scamlink.web.rendering import render
 from scamlink.web.state import web_state
 
@@ -45,6 +49,11 @@ HTMX_HEADER = "hx-request"
 LISTED = 500  # rejected rows shown on the page
 _COPY_CHUNK = 1 << 20
 STAFF_ONLY = N_("Importing transfers is for the staff of member agencies.")
+TOO_LARGE = N_(
+    "The file is larger than the upload limit of %(limit)s MB. Import it on the server with "
+    "“scamlink import transfers”, or split it."
+)
+FORM_OVERHEAD = 64 << 10  # multipart boundaries and the other fields, beside the file
 CHAIN_NAMES = {
     Chain.TRON: "TRON (TRC-20)",
     Chain.ETH: "Ethereum (ERC-20)",
@@ -158,6 +167,11 @@ def transfer_upload(request: Request, user: CurrentUser) -> HTMLResponse:
 async def transfer_upload_submit(request: Request, user: CurrentUser) -> Response:
     """Save the file and import it in the background, then 303 to the job's page."""
     staff = _staff(user)
+    limit = _limit_bytes(request)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
+        await request.close()  # the spooled file (the CSRF check has parsed the form) goes now
+        return _too_large(request, staff, "tron")
     form = await request.form()
     try:
         chain_value = str(form.get("chain") or "")
@@ -170,11 +184,24 @@ async def transfer_upload_submit(request: Request, user: CurrentUser) -> Respons
         if not isinstance(upload, UploadFile) or not upload.filename:
             error = N_("Choose a file to upload.")
             return _page(request, staff, error=error, chain=chain.value, status_code=400)
+        if upload.size is not None and upload.size > limit:  # sent without a Content-Length
+            return _too_large(request, staff, chain.value)
         job_id = await run_in_threadpool(_start, request, upload, staff, chain)
     finally:
         await form.close()
     target = request.url_for("transfer_upload_progress", job_id=job_id).path
     return RedirectResponse(target, status_code=303)
+
+
+def _limit_bytes(request: Request) -> int:
+    return int(web_state(request).settings.transfer_upload_max_mb * (1 << 20))
+
+
+def _too_large(request: Request, user: UserRecord, chain: str) -> HTMLResponse:
+    """413 with the limit: said before the import starts, nothing kept."""
+    limit_mb = web_state(request).settings.transfer_upload_max_mb
+    text = translations(request_locale(request)).gettext(TOO_LARGE) % {"limit": f"{limit_mb:g}"}
+    return _page(request, user, error=text, chain=chain, status_code=413)
 
 
 def _start(request: Request, upload: UploadFile, user: UserRecord, chain: Chain) -> str:

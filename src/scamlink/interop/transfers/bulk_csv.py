@@ -1,13 +1,12 @@
 """The plain transfers CSV read by DuckDB, for files too large to hold as Python objects.
 
-The same rules as `plain_csv.py`, applied in two passes over the file with bounded memory
-(DuckDB's own limit, spilling to a temporary folder):
-
-1. check every row in SQL (chain, hash, index, time, token, amount shapes) and collect the
-   distinct addresses, which Python validates and canonicalises once each through the
-   indicators library (a file has far fewer addresses than transfers);
-2. only if no row has a problem: the canonical rows as Arrow record batches, which the store
-   loads in one transaction (`store.transfers.bulk_load`).
+The same rules as `plain_csv.py`, with bounded memory (DuckDB's own limit, spilling to a
+temporary folder). A clean file is read ONCE (`BulkRows`): one query checks every row's shape
+(chain, hash, index, time, token, amount) and sorts the canonical rows into key order; each
+distinct address is validated and canonicalised once, through the indicators library, when a
+batch first brings it; the batches go to the store (`store.transfers.bulk_load`) as they come,
+in the store's one transaction. Any problem stops the load (`RowsRejected`: the transaction is
+rolled back) and `check` reads the file again to name every problem with its line.
 
 Line numbers are the CSV's physical lines (header = line 1), exact as long as no field holds
 a line break (the plain format's fields cannot).
@@ -15,8 +14,11 @@ a line break (the plain format's fields cannot).
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,7 +54,6 @@ class BulkCheck:
     rows: int = 0
     problems: list[RowProblem] = field(default_factory=list)
     unlisted: int = 0  # problems beyond MAX_LISTED
-    addresses: dict[str, str] = field(default_factory=dict)  # as written → canonical
 
 
 def _connect(spill: Path) -> duckdb.DuckDBPyConnection:
@@ -140,7 +141,8 @@ def _problem_sql(chain: Chain) -> str:
 
 
 def check(path: Path, chain: Chain, spill: Path) -> BulkCheck:
-    """Pass 1: every row's shape, and every distinct address validated once."""
+    """Every row's shape and every distinct address, each problem with its line (the listing
+    made when `BulkRows` met a problem)."""
     result = BulkCheck()
     con = _connect(spill)
     try:
@@ -156,7 +158,7 @@ def check(path: Path, chain: Chain, spill: Path) -> BulkCheck:
                 [MAX_LISTED],
             ).fetchall():
                 result.problems.append(RowProblem(int(line), None, found[0], found[1]))
-        bad = _addresses(con, chain, result)
+        bad = _addresses(con, chain)
         if bad:
             _source(con, path, lines=True)
             _address_problems(con, bad, result)
@@ -176,7 +178,7 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0]
 
 
-def _addresses(con: duckdb.DuckDBPyConnection, chain: Chain, result: BulkCheck) -> dict[str, str]:
+def _addresses(con: duckdb.DuckDBPyConnection, chain: Chain) -> dict[str, str]:
     """Validate each distinct address once; returns the bad ones with their reason."""
     bad: dict[str, str] = {}
     reader = con.sql(
@@ -187,7 +189,7 @@ def _addresses(con: duckdb.DuckDBPyConnection, chain: Chain, result: BulkCheck) 
     for batch in reader:
         for raw in batch.column(0).to_pylist():
             try:
-                result.addresses[raw] = address(chain, raw, "address")
+                address(chain, raw, "address")
             except RowError as exc:
                 bad[raw] = exc.reason
     return bad
@@ -221,60 +223,154 @@ def _extra_address(con: duckdb.DuckDBPyConnection, bad: dict[str, str], result: 
     return max(0, int(row[0] if row else 0) - listed)
 
 
-def batches(
-    path: Path, chain: Chain, addresses: dict[str, str], spill: Path, *, postgres: bool
-) -> Iterator[Any]:
-    """Pass 2: the canonical rows as Arrow batches of `store.transfers.BULK_COLUMNS`."""
-    con = _connect(spill)
-    try:
-        _source(con, path)
-        con.register(
-            "canonical",
-            pa.table(
-                {
-                    "raw": pa.array(list(addresses), pa.string()),
-                    "canon": pa.array(list(addresses.values()), pa.string()),
-                }
-            ),
+class RowsRejected(Exception):
+    """A row of the file has a problem (its shape or an address): the import stores nothing and
+    `check` names the rows."""
+
+
+class BulkRows:
+    """Pass 2 and, when the file is clean, the only pass: the canonical rows as Arrow batches of
+    `store.transfers.BULK_COLUMNS`, unique by (tx_hash, idx) and in that order, from ONE scan of
+    the file. Every row's shape is checked in the same query (rows with a problem sort first, so
+    the first batch shows them) and every address when it is first met (validated once, through
+    the indicators library); any problem raises `RowsRejected` — the caller's transaction is
+    rolled back and `check` lists the problems. `rows` counts the file's rows read so far
+    (repeats included)."""
+
+    def __init__(self, path: Path, chain: Chain, spill: Path, *, postgres: bool) -> None:
+        self.path, self.chain, self.spill, self.postgres = path, chain, spill, postgres
+        self.rows = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        con = _connect(self.spill)
+        try:
+            yield from self._batches(con)
+        except duckdb.Error as exc:
+            raise TransferFileError(f"cannot read the CSV: {_first_line(exc)}") from None
+        finally:
+            con.close()
+
+    def _batches(self, con: duckdb.DuckDBPyConnection) -> Iterator[Any]:
+        _source(con, self.path)
+        chain = self.chain
+        ts = "stamp" if self.postgres else "strftime(stamp, '%Y-%m-%d %H:%M:%S.%f')"
+        # The amount's plain text as `store.transfers.amount_text` writes it: no leading zeros
+        # (the regular expression only for the few amounts that start with one), no trailing
+        # zeros after the point.
+        lead = (
+            "CASE WHEN starts_with(amount, '0') "
+            "THEN regexp_replace(amount, '^0+([0-9])', '\\1') ELSE amount END"
         )
-        tx = "lower(tx_hash)"
-        # Most files write addresses canonically already (TRON and legacy BTC as written,
-        # Ethereum in lower case): then no join is needed, only the casing.
-        fold = "lower(%s)" if chain is Chain.ETH else "%s"
-        same = all(
-            canon == (raw.lower() if chain is Chain.ETH else raw)
-            for raw, canon in addresses.items()
-        )
-        if same:
-            sender, receiver, contract = fold % "from_raw", fold % "to_raw", fold % "contract_raw"
-            joins = ""
-        else:
-            sender, receiver, contract = "f.canon", "t.canon", "coalesce(c.canon, '')"
-            joins = (
-                "JOIN canonical f ON f.raw = from_raw JOIN canonical t ON t.raw = to_raw "
-                "LEFT JOIN canonical c ON c.raw = contract_raw "
-            )
-        ts = "stamp" if postgres else "strftime(stamp, '%Y-%m-%d %H:%M:%S.%f')"
         amount = (
-            "CASE WHEN contains(amount, '.') THEN rtrim(rtrim(amount, '0'), '.') ELSE amount END"
+            f"CASE WHEN contains({lead}, '.') THEN rtrim(rtrim({lead}, '0'), '.') ELSE {lead} END"
         )
         reader = con.sql(
-            f"SELECT '{chain.value}' AS chain, {tx} AS tx_hash, idx::INTEGER AS idx, "  # noqa: S608
-            f"{ts} AS ts, CASE WHEN block = '' THEN NULL ELSE block::BIGINT END AS block, "
-            f"{sender} AS from_address, {receiver} AS to_address, token, "
-            f"{contract} AS token_contract, "
+            f"SELECT ({_problem_sql(chain)}) IS NOT NULL AS bad, "  # noqa: S608
+            f"'{chain.value}' AS chain, lower(tx_hash) AS tx_hash, "
+            f"try_cast(idx AS INTEGER) AS idx, {ts} AS ts, "
+            "CASE WHEN block = '' THEN NULL ELSE try_cast(block AS BIGINT) END AS block, "
+            "from_raw AS from_address, to_raw AS to_address, token, "
+            "contract_raw AS token_contract, "
             f"CASE WHEN {amount} = '' THEN '0' ELSE {amount} END AS amount "
-            f"FROM parsed {joins}"
-            # In key order: what the store's primary key B-tree takes fastest.
-            "ORDER BY 2, 3"
+            # Rows with a problem first; then key order, what the primary key takes fastest.
+            "FROM parsed ORDER BY 1 DESC, 3, 4"
         ).to_arrow_reader(BATCH_ROWS)
         assert reader is not None
+        addresses = _Addresses(chain)
         last: tuple[Any, Any] | None = None
         for batch in reader:
-            unique, last = _without_repeats(batch, last)
+            self.rows += batch.num_rows
+            if pc.any(batch.column(0)).as_py():
+                raise RowsRejected
+            columns = batch.columns[1:]
+            columns[5] = addresses.canonical(columns[5], optional=False)
+            columns[6] = addresses.canonical(columns[6], optional=False)
+            columns[8] = addresses.canonical(columns[8], optional=True)
+            clean = pa.RecordBatch.from_arrays(columns, names=batch.schema.names[1:])
+            unique, last = _without_repeats(clean, last)
             yield unique
+
+
+class _Addresses:
+    """Each distinct address validated once (`common.address`), then every column of a batch
+    turned canonical in Arrow: kept as it is when every address seen so far is written
+    canonically (TRON, legacy Bitcoin), lower-cased when that is the canonical form (Ethereum),
+    else mapped value by value."""
+
+    def __init__(self, chain: Chain) -> None:
+        self.chain = chain
+        self.known: dict[str, str] = {}
+        self.seen = pa.array([], pa.string())  # the keys of `known`, for `pc.is_in`
+        self.as_written = True
+        self.lowered = True
+
+    def canonical(self, column: Any, *, optional: bool) -> Any:
+        distinct = pc.unique(column)
+        if optional:  # an empty contract stays empty
+            distinct = pc.filter(distinct, pc.not_equal(distinct, ""))
+        fresh = pc.filter(distinct, pc.invert(pc.is_in(distinct, value_set=self.seen)))
+        if len(fresh):
+            for raw in fresh.to_pylist():
+                try:
+                    canon = address(self.chain, raw, "address")
+                except RowError:
+                    raise RowsRejected from None
+                self.known[raw] = canon
+                self.as_written = self.as_written and canon == raw
+                self.lowered = self.lowered and canon == raw.lower()
+            self.seen = pa.concat_arrays([self.seen, fresh])
+        if self.as_written:
+            return column
+        if self.lowered:
+            return pc.utf8_lower(column)
+        values = distinct.to_pylist()
+        mapped = pa.array([self.known[v] for v in values] + [""], pa.string())
+        at = pc.index_in(column, value_set=pa.array(values, pa.string()))
+        return pc.take(mapped, pc.fill_null(at, len(values)))
+
+
+def read_ahead(items: Iterable[Any], depth: int = 2) -> Iterator[Any]:
+    """`items` produced by a thread of their own, up to `depth` ahead of the consumer: DuckDB
+    reads and sorts while the store writes (both release the GIL in their C code)."""
+    box: queue.Queue[tuple[bool, Any]] = queue.Queue(depth)
+    stop = threading.Event()
+    source = iter(items)
+
+    def produce() -> None:
+        try:
+            for item in source:
+                while not stop.is_set():
+                    try:
+                        box.put((True, item), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put((False, None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            box.put((False, exc))
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:  # a generator's own clean-up (DuckDB's connection)
+                close()
+
+    worker = threading.Thread(target=produce, name="transfers-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            more, item = box.get()
+            if not more:
+                if item is not None:
+                    raise item
+                return
+            yield item
     finally:
-        con.close()
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            with contextlib.suppress(queue.Empty):
+                box.get(timeout=0.1)
+        worker.join()
 
 
 def _without_repeats(batch: Any, last: tuple[Any, Any] | None) -> tuple[Any, tuple[Any, Any]]:

@@ -82,9 +82,18 @@ class RowProblem:
         }
 
 
+Sink = Callable[[list[Transfer], list[UtxoTx]], None]
+SINK_ROWS = 10_000  # transfers handed to a sink at a time
+
+
 @dataclass(slots=True)
 class ParsedTransfers:
-    """A whole file read and checked: what it holds, and every problem found."""
+    """A whole file read and checked: what it holds, and every problem found.
+
+    With a `sink` (the JSON formats, read record by record) the transfers read are handed
+    over `SINK_ROWS` at a time for as long as the file has no problem, so they are never all
+    in memory; `transfers` and `utxo` then hold only the last ones, not yet handed over. Once a
+    problem is found nothing more is handed over or kept (the caller rolls back what it got)."""
 
     format: TransferFormat
     chain: Chain
@@ -93,6 +102,18 @@ class ParsedTransfers:
     problems: list[RowProblem] = field(default_factory=list)
     skipped: int = 0  # records that moved no value (failed or unconfirmed transactions)
     rows: int = 0  # rows/records read
+    sink: Sink | None = None
+
+    def added(self) -> None:
+        """Called after transfers were appended: hand them over when there are enough."""
+        if self.sink is None:
+            return
+        if self.problems:
+            self.transfers.clear()
+            self.utxo.clear()
+        elif len(self.transfers) >= SINK_ROWS:
+            self.sink(self.transfers, self.utxo)
+            self.transfers, self.utxo = [], []
 
 
 class RowError(ValueError):
@@ -288,6 +309,7 @@ def collect(
         parsed.skipped += 1
     else:
         parsed.transfers.append(item)
+        parsed.added()
 
 
 def csv_header(text: str) -> list[str]:

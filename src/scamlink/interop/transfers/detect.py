@@ -1,17 +1,25 @@
 """Which transfer format a file is, told from its content (JSON keys or CSV header), never
-from its name, and the whole file read with that format's parser."""
+from its name, and the file read with that format's parser (JSON record by record)."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from scamlink.interop.transfers import esplora, etherscan, plain_csv, tron_grid, tronscan
+from scamlink.interop.transfers import (
+    esplora,
+    etherscan,
+    json_stream,
+    plain_csv,
+    tron_grid,
+    tronscan,
+)
 from scamlink.interop.transfers.common import (
     FORMAT_CHAINS,
     FORMAT_NAMES,
     ParsedTransfers,
+    Sink,
     TransferFileError,
     TransferFormat,
     csv_header,
@@ -20,49 +28,13 @@ from scamlink.interop.transfers.common import (
 from scamlink.tracing.model import Chain
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 text (a byte-order mark dropped); otherwise say at which byte it breaks."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TransferFileError(f"not UTF-8 text (byte offset {exc.start})") from None
-
-
-def load_json(text: str) -> Any:
-    """The JSON document; a truncated or malformed one names its line, column and offset."""
-    try:
-        return json.loads(text, parse_float=str, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        truncated = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated")
-        what = "truncated JSON (the file ends early)" if truncated else "malformed JSON"
-        raise TransferFileError(
-            f"{what} at line {exc.lineno}, column {exc.colno} (character offset {exc.pos}): "
-            f"{exc.msg}"
-        ) from None
-
-
-def _no_constant(name: str) -> Any:
-    raise json.JSONDecodeError(f"{name} is not a number JSON allows", name, 0)
-
-
 def detect_text(text: str) -> tuple[TransferFormat, Any]:
-    """The format and what the parser needs (the JSON document, the records, or the text)."""
+    """The format and what the parser needs (the JSON records, read as needed, or the text)."""
     start = text.lstrip()
     if not start:
         raise TransferFileError(f"the file is empty; known formats: {known_formats()}")
     if start[0] in "{[":
-        document = load_json(text)
-        if tron_grid.looks_like(document):
-            return TransferFormat.TRON_GRID, document
-        records = tronscan.records_of(document)
-        if records is not None:
-            return TransferFormat.TRONSCAN, records
-        records = esplora.records_of(document)
-        if records is not None:
-            return TransferFormat.ESPLORA, records
-        raise TransferFileError(
-            f"JSON of no known transfer format; known formats: {known_formats()}"
-        )
+        return json_stream.records([text])
     header = csv_header(text)
     if plain_csv.looks_like(header):
         return TransferFormat.PLAIN_CSV, text
@@ -85,25 +57,45 @@ def check_chain(found: TransferFormat, chain: Chain) -> None:
         )
 
 
-def parse_text(text: str, chain: Chain) -> ParsedTransfers:
-    found, content = detect_text(text)
+def parse_text(text: str, chain: Chain, sink: Sink | None = None) -> ParsedTransfers:
+    return _parse(*detect_text(text), chain, sink)
+
+
+def _parse(found: TransferFormat, content: Any, chain: Chain, sink: Sink | None) -> ParsedTransfers:
+    """Parse with the format's reader; the JSON ones hand their transfers to `sink` as they
+    go (`ParsedTransfers.sink`), the CSV ones keep them all (their text is in memory anyway)."""
     check_chain(found, chain)
     if found is TransferFormat.TRON_GRID:
-        return tron_grid.parse(content)
+        return tron_grid.parse(content, sink)
     if found is TransferFormat.TRONSCAN:
         if isinstance(content, str):
             return tronscan.parse_csv(content)
-        return tronscan.parse_json(content)
+        return tronscan.parse_json(content, sink)
     if found is TransferFormat.ESPLORA:
-        return esplora.parse(content)
+        return esplora.parse(content, sink)
     if found is TransferFormat.ETHERSCAN:
         return etherscan.parse(content)
     return plain_csv.parse(content, chain)
 
 
-def parse_file(path: Path, chain: Chain) -> ParsedTransfers:
-    """Read, detect and check a whole file (nothing is stored here)."""
-    return parse_text(decode(path.read_bytes()), chain)
+def parse_file(path: Path, chain: Chain, sink: Sink | None = None) -> ParsedTransfers:
+    """Read, detect and check a file (nothing is stored here but what `sink` does). A JSON file
+    is read record by record (`json_stream`), never whole, and with a `sink` its transfers are
+    handed over in chunks while it has no problem."""
+    chunks = json_stream.file_chunks(path)
+    head = ""
+    for chunk in chunks:
+        head += chunk
+        if head.strip():
+            break
+    if head.lstrip()[:1] in ("{", "["):
+        return _parse(*json_stream.records(_again(head, chunks)), chain, sink)
+    return parse_text(head + "".join(chunks), chain)
+
+
+def _again(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest
 
 
 def sniff_file(path: Path, limit: int = 1 << 16) -> TransferFormat:

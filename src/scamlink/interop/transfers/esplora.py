@@ -16,6 +16,7 @@ no order across a hand-assembled file, so none is checked.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,7 @@ from scamlink.interop.transfers.common import (
     ParsedTransfers,
     RowError,
     RowProblem,
+    Sink,
     TransferFormat,
     address,
     base_units,
@@ -35,17 +37,8 @@ from scamlink.tracing.model import Chain, Transfer, UtxoInput, UtxoOutput, UtxoT
 BTC_TOKEN = Chain.BTC.value.upper()
 
 
-def records_of(document: object) -> list[Any] | None:
-    """The transactions of an Esplora document, or None if it is not one."""
-    records = document if isinstance(document, list) else [document]
-    first = next((r for r in records if isinstance(r, dict)), None)
-    if first is None or "txid" not in first or "vin" not in first or "vout" not in first:
-        return None
-    return records
-
-
-def parse(records: list[Any]) -> ParsedTransfers:
-    parsed = ParsedTransfers(TransferFormat.ESPLORA, Chain.BTC)
+def parse(records: Iterable[Any], sink: Sink | None = None) -> ParsedTransfers:
+    parsed = ParsedTransfers(TransferFormat.ESPLORA, Chain.BTC, sink=sink)
     for number, record in enumerate(records, start=1):
         parsed.rows += 1
         try:
@@ -72,6 +65,7 @@ def parse(records: list[Any]) -> ParsedTransfers:
             )
             for o in tx.outputs
         )
+        parsed.added()
     return parsed
 
 

@@ -15,12 +15,14 @@ events move value (`Approval` records are skipped). TronGrid gives no event inde
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from scamlink.interop.transfers.common import (
     OrderCheck,
     ParsedTransfers,
     RowError,
+    Sink,
     TransferFormat,
     address,
     base_units,
@@ -33,18 +35,12 @@ from scamlink.interop.transfers.common import (
 from scamlink.tracing.model import Chain, Transfer
 
 
-def looks_like(document: object) -> bool:
-    if not isinstance(document, dict) or not isinstance(document.get("data"), list):
-        return False
-    first = next((r for r in document["data"] if isinstance(r, dict)), None)
-    return first is not None and "transaction_id" in first and "token_info" in first
-
-
-def parse(document: dict[str, Any]) -> ParsedTransfers:
-    parsed = ParsedTransfers(TransferFormat.TRON_GRID, Chain.TRON)
+def parse(records: Iterable[Any], sink: Sink | None = None) -> ParsedTransfers:
+    """The records of `data[]` (read one by one: `json_stream`)."""
+    parsed = ParsedTransfers(TransferFormat.TRON_GRID, Chain.TRON, sink=sink)
     order = OrderCheck("block_timestamp")
     taken: dict[str, set[int]] = {}
-    for number, record in enumerate(document["data"], start=1):
+    for number, record in enumerate(records, start=1):
         collect(parsed, None, number, _transfer, record, number, order, taken)
     return parsed
 

@@ -12,12 +12,14 @@ skipped. No event index is given: see `common.derived_index`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from scamlink.interop.transfers.common import (
     OrderCheck,
     ParsedTransfers,
     RowError,
+    Sink,
     TransferFormat,
     address,
     base_units,
@@ -35,24 +37,12 @@ from scamlink.tracing.model import Chain, Transfer
 CSV_COLUMNS = frozenset({"transaction_id", "block_ts", "from_address", "to_address", "quant"})
 
 
-def records_of(document: object) -> list[Any] | None:
-    """The transfer records of a Tronscan JSON document, or None if it is not one."""
-    if isinstance(document, dict):
-        document = document.get("token_transfers")
-    if not isinstance(document, list):
-        return None
-    first = next((r for r in document if isinstance(r, dict)), None)
-    if first is None or "transaction_id" not in first or "quant" not in first:
-        return None
-    return document
-
-
 def looks_like_csv(header: list[str]) -> bool:
     return {name.lower() for name in header} >= CSV_COLUMNS
 
 
-def parse_json(records: list[Any]) -> ParsedTransfers:
-    parsed = ParsedTransfers(TransferFormat.TRONSCAN, Chain.TRON)
+def parse_json(records: Iterable[Any], sink: Sink | None = None) -> ParsedTransfers:
+    parsed = ParsedTransfers(TransferFormat.TRONSCAN, Chain.TRON, sink=sink)
     order = OrderCheck("block_ts")
     taken: dict[str, set[int]] = {}
     for number, record in enumerate(records, start=1):
