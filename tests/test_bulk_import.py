@@ -431,3 +431,25 @@ def _parsing_processes() -> list[int]:
         if int(stat[1]) == os.getpid() and b"scamlink.reports.parse_worker" in command:
             found.append(int(entry.name))
     return found
+
+
+def test_the_collector_is_tuned_for_the_import_only(engine: Engine, tmp_path: Path) -> None:
+    """During an import the objects that existed before are frozen out of the collector's
+    walks and it runs less often; afterwards (a failure included) it is as it was."""
+    import gc
+
+    path = tmp_path / "three.csv"
+    path.write_text(HEADER + "".join(GOOD.format(n=n) for n in range(1, 4)), encoding="utf-8")
+    before = gc.get_threshold()
+    during: list[tuple[tuple[int, int, int], bool]] = []
+
+    def watch(conn: Connection, ids: Sequence[int]) -> None:
+        during.append((gc.get_threshold(), gc.get_freeze_count() > 0))
+        if len(during) == 2:
+            raise RuntimeError("stopped")
+
+    with pytest.raises(RuntimeError, match="stopped"):
+        import_file(engine, path, agency_by_code("KNPA"), batch_size=1, on_stored=watch)
+    assert during == [(bulk_parse.GC_THRESHOLDS, True)] * 2
+    assert gc.get_threshold() == before != bulk_parse.GC_THRESHOLDS
+    assert gc.get_freeze_count() == 0

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 
@@ -213,3 +215,63 @@ def test_batches_linked_at_the_same_time_give_the_connected_components(engine: E
             groups.append((values, reports_named))
     assert len(groups) > 1
     assert partition(engine) == {frozenset(named) for _, named in groups}
+
+
+def test_linking_from_the_batch_and_from_the_tables_agree(engine: Engine, tmp_path: Path) -> None:
+    """A stored batch hands linking its sightings, indicators and origins (`StoredIds`); a
+    plain list of ids makes linking read them back. Both give the same campaigns and figures."""
+    from collections.abc import Sequence
+
+    from sqlalchemy import Connection
+
+    from scamlink.linking.incremental import link_reports
+    from scamlink.store.engine import open_engine
+    from scamlink.store.migrate import upgrade
+    from scamlink.store.reports import ReportWriter, StoredIds
+    from scamlink.store.schema import indicator_stats
+
+    batches = [
+        [
+            report("K-1", WALLET, PHONE_A),
+            report("K-2", PHONE_B, day=3),
+            report("K-3", BANK_HOTLINE),
+        ],
+        [report("K-4", PHONE_B, PHONE_A, day=9), report("K-5", WALLET, agency="CNP", day=1)],
+        [report(f"K-{n}", PHONE_B, agency="PNP", day=n) for n in range(6, 12)],
+    ]
+    policy = LinkPolicy(reports=4, agencies=2, days=1)  # PHONE_B turns into a hub
+    used: list[bool] = []
+
+    def from_batch(conn: Connection, ids: Sequence[int]) -> None:
+        used.append(isinstance(ids, StoredIds))
+        link_reports(conn, ids, policy)
+
+    def from_tables(conn: Connection, ids: Sequence[int]) -> None:
+        link_reports(conn, list(ids), policy)
+
+    def figures(store: Engine) -> list[tuple[object, ...]]:
+        def plain(value: object) -> object:  # PostgreSQL's times carry their zone
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                return value.astimezone(UTC).replace(tzinfo=None)
+            return value
+
+        with store.connect() as conn:
+            found = conn.execute(
+                select(indicators.c.value, indicator_stats).join(
+                    indicators, indicators.c.id == indicator_stats.c.indicator_id
+                )
+            )
+            return sorted(tuple(plain(v) for v in (r[0], *r[2:])) for r in found)
+
+    other = open_engine(f"sqlite:///{tmp_path / 'other.db'}")  # read back, on SQLite
+    upgrade(other)
+    try:
+        for batch in batches:
+            ReportWriter(engine, on_stored=from_batch).store(batch)
+            ReportWriter(other, on_stored=from_tables).store(batch)
+        assert used == [True] * len(batches)
+        assert partition(engine) == partition(other)
+        assert figures(engine) == figures(other)
+        assert len(partition(engine)) > 1
+    finally:
+        other.dispose()

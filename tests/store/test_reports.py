@@ -88,3 +88,59 @@ def test_a_batch_repeating_a_report_and_missing_optional_fields_is_stored_once(
         ).one()
     assert (row.incident_date, row.loss_amount) == (None, None)
     assert row.received_at.replace(tzinfo=UTC) == bare.received_at
+
+
+def test_a_stored_batch_carries_what_the_tables_say_of_it(engine: Engine) -> None:
+    """`StoredIds`: the sightings, indicators and origins linking reads from it are the rows
+    just written, as the database reads them back (a time with an offset included)."""
+    from datetime import datetime, timedelta, timezone
+
+    from scamlink.indicators import Indicator, IndicatorType
+    from scamlink.reports.model import Sighting, SightingRole
+    from scamlink.store import campaigns as rows
+    from scamlink.store.reports import StoredIds
+
+    phone = Indicator(IndicatorType.PHONE, "+821011112222", "010-1111-2222")
+    wallet = Indicator(IndicatorType.TRON, "TXYZopYRdj2D9XRtbG411XZZ3kM5VkAeBf", "TXYZ")
+    bangkok = timezone(timedelta(hours=7))
+    batch = [
+        replace(
+            make_report("F-1", received_at=datetime(2025, 3, 1, 8, 0, 0, 250, tzinfo=UTC)),
+            sightings=(Sighting(phone, SightingRole.CONTACT_PHONE),),
+        ),
+        replace(
+            make_report("F-2", received_at=datetime(2025, 3, 1, 8, 0, tzinfo=bangkok)),
+            sightings=(
+                Sighting(phone, SightingRole.MENTIONED),
+                Sighting(wallet, SightingRole.PAYMENT_WALLET),
+            ),
+        ),
+    ]
+    writer = ReportWriter(engine)
+    writer.store([make_report("F-0")])
+    seen: list[StoredIds] = []
+
+    def hook(conn: Connection, ids: Sequence[int]) -> None:
+        assert isinstance(ids, StoredIds)
+        assert sorted(ids.pairs) == sorted(rows.sightings_of_reports(conn, ids))
+        assert ids.origins == rows.report_origins(conn, ids)
+        assert ids.indicators == rows.indicator_values(conn, list(ids.indicators))
+        assert {i for _, i in ids.pairs} == set(ids.indicators)
+        seen.append(ids)
+
+    ReportWriter(engine, on_stored=hook).store(batch)
+    ReportWriter(engine, on_stored=hook).store([*batch, make_report("F-3")])  # two repeats
+    assert [len(ids) for ids in seen] == [2, 1]
+    assert [len(ids.pairs) for ids in seen] == [3, 0]
+
+
+def test_received_times_read_as_the_database_would(engine: Engine) -> None:
+    from datetime import datetime
+
+    from scamlink.store.reports import _received_micros
+
+    assert _received_micros(["1970-01-01 00:00:01.000002"], stored_as_text=True) == [1_000_002]
+    assert _received_micros([datetime(1970, 1, 1, 0, 0, 3, tzinfo=UTC)], False) == [3_000_000]
+    # Not known exactly: the reader asks the database instead.
+    assert _received_micros([datetime(1970, 1, 1)], stored_as_text=False) is None
+    assert _received_micros(["1969-12-31 23:59:59.500000"], stored_as_text=True) is None

@@ -20,8 +20,7 @@ their specific indicators, the same partition `scamlink link rebuild` computes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -31,41 +30,7 @@ from scamlink.indicators.warninglists import warninglist_hit
 from scamlink.linking.rules import LinkPolicy, current_policy
 from scamlink.linking.stats import IndicatorStats
 from scamlink.store import campaigns as rows
-
-
-@dataclass(slots=True)
-class Tally:
-    """What one batch adds to an indicator's figures."""
-
-    indicator_type: str
-    reports: int
-    agencies: set[str]
-    first_seen: int  # microseconds since 1970, UTC
-    last_seen: int
-
-
-def grown(
-    indicator_id: int,
-    before: IndicatorStats | None,
-    tally: Tally,
-    warninglist: str | None,
-    policy: LinkPolicy,
-) -> IndicatorStats:
-    """The figures after a batch. A hub stays a hub: every figure only grows."""
-    if before is None:
-        count, agencies = tally.reports, frozenset(tally.agencies)
-        first, last, was_hub = tally.first_seen, tally.last_seen, False
-    else:
-        count = before.report_count + tally.reports
-        agencies = before.agencies | tally.agencies
-        first = min(before.first_seen, tally.first_seen)
-        last = max(before.last_seen, tally.last_seen)
-        was_hub, warninglist = before.is_hub, before.warninglist
-    span = last - first
-    hub = was_hub or policy.is_hub(tally.indicator_type, count, len(agencies), span)
-    return IndicatorStats(
-        indicator_id, tally.indicator_type, count, agencies, first, last, hub, warninglist
-    )
+from scamlink.store.reports import StoredIds
 
 
 class UnionFind:
@@ -112,8 +77,11 @@ def link_reports(
         return
     policy = policy or current_policy()
     rows.lock_linking(conn)
-    pairs = rows.sightings_of_reports(conn, report_ids)
-    after, became_hubs = _update_figures(conn, report_ids, pairs, policy)
+    # A batch just stored carries its sightings, indicators and origins (`StoredIds`): read
+    # them from there rather than back from the tables they were written to.
+    facts = report_ids if isinstance(report_ids, StoredIds) else None
+    pairs = facts.pairs if facts is not None else rows.sightings_of_reports(conn, report_ids)
+    after, became_hubs = _update_figures(conn, report_ids, pairs, policy, facts)
     specific = {i for i, stats in after.items() if stats.specific}
     # Campaigns to split are found before the batch's reports get theirs, so that the probe
     # lands on a report linked through the indicator when it was still specific.
@@ -128,8 +96,12 @@ def _update_figures(
     report_ids: Sequence[int],
     pairs: Sequence[tuple[int, int]],
     policy: LinkPolicy,
+    facts: StoredIds | None = None,
 ) -> tuple[dict[int, IndicatorStats], set[int]]:
-    origins = rows.report_origins(conn, report_ids)
+    if facts is not None and facts.origins is not None:
+        origins = facts.origins
+    else:
+        origins = rows.report_origins(conn, report_ids)
     # Plain lists while counting ([reports, agencies, first, last]): this loop runs for every
     # sighting of the batch, and a method call per sighting cost more than the counting.
     counted: dict[int, list[Any]] = {}
@@ -145,25 +117,34 @@ def _update_figures(
                 seen[2] = received
             if received > seen[3]:
                 seen[3] = received
-    tallies = {
-        i: Tally("", n, agencies, first, last) for i, (n, agencies, first, last) in counted.items()
-    }
-    before = rows.indicator_stats_of(conn, list(tallies))
-    unseen = rows.indicator_values(conn, [i for i in tallies if i not in before])
+    before = rows.indicator_stats_of(conn, list(counted))
+    if facts is not None:
+        unseen: Mapping[int, tuple[str, str]] = facts.indicators
+    else:
+        unseen = rows.indicator_values(conn, [i for i in counted if i not in before])
+    # The figures after the batch, written out (a call per indicator cost more than the rule):
+    # every figure only grows, and a hub stays a hub.
+    is_hub = policy.is_hub
     after: dict[int, IndicatorStats] = {}
     became_hubs: set[int] = set()
-    for indicator_id, tally in tallies.items():
+    for indicator_id, (count, met, first, last) in counted.items():
         previous = before.get(indicator_id)
-        listed = None
         if previous is None:
             kind, value = unseen[indicator_id]
             listed = warninglist_hit(Indicator(IndicatorType(kind), value, value))
+            agencies, was_hub = frozenset(met), False
         else:
-            kind = previous.indicator_type
-        tally.indicator_type = kind
-        stats = grown(indicator_id, previous, tally, listed, policy)
-        after[indicator_id] = stats
-        if previous is not None and previous.specific and stats.is_hub:
+            kind, listed = previous.indicator_type, previous.warninglist
+            count += previous.report_count
+            agencies = previous.agencies | met
+            first = min(previous.first_seen, first)
+            last = max(previous.last_seen, last)
+            was_hub = previous.is_hub
+        hub = was_hub or is_hub(kind, count, len(agencies), last - first)
+        after[indicator_id] = IndicatorStats(
+            indicator_id, kind, count, agencies, first, last, hub, listed
+        )
+        if hub and previous is not None and previous.specific:
             became_hubs.add(indicator_id)
     rows.save_indicator_stats(conn, list(after.values()))
     return after, became_hubs

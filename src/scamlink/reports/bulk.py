@@ -8,10 +8,11 @@ same file stores nothing twice (reports are unique per agency and external id).
 
 from __future__ import annotations
 
+import gc
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -23,6 +24,7 @@ from scamlink.interop.encodings import Encoding
 from scamlink.interop.report_csv import FieldProblem
 from scamlink.linking.incremental import link_reports
 from scamlink.reports.bulk_parse import (
+    GC_THRESHOLDS,
     PARSING_PROCESSES,
     EncodingUsed,
     FileFormat,
@@ -161,7 +163,11 @@ def import_file(
     events: AbstractContextManager[Iterator[ParseEvent]] = (
         ParsingProcess(job, PARSING_PROCESSES) if parallel else nullcontext(parsed_batches(job))
     )
-    with events as parsed, _Pipeline(writer, summary, progress) as pipeline:
+    with (
+        _collector_tuned(),
+        events as parsed,
+        _Pipeline(writer, summary, progress) as pipeline,
+    ):
         for event in parsed:
             if isinstance(event, EncodingUsed):
                 summary.encoding = event.label
@@ -169,6 +175,22 @@ def import_file(
             _count(event, summary, on_problem)
             pipeline.put(event.packed, event.handled)
     return summary
+
+
+@contextmanager
+def _collector_tuned() -> Iterator[None]:
+    """The cyclic collector tuned for the length of an import, then as it was: what existed
+    before (modules, the store's metadata) is left out of its walks (`gc.freeze`), and it runs
+    after more allocations (`GC_THRESHOLDS`). Full collections walked the whole heap again
+    every few batches: about a tenth of the importer's CPU."""
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
 
 
 def _count(batch: ParsedBatch, summary: ImportSummary, on_problem: OnProblem | None) -> None:

@@ -75,7 +75,8 @@ def _among(conn: Connection, column: str) -> str:
     """SQL saying `column` is one of the ids passed as the single parameter (`_ids`): one
     bound value however many ids, so no statement is compiled per list length."""
     if conn.dialect.name == "postgresql":
-        return f"{column} = ANY(%s::bigint[])"  # typed: a list of small ints is smallint[]
+        # Typed: a list of small ints is smallint[]; binary (`%b`): not quoted one by one.
+        return f"{column} = ANY(%b::bigint[])"
     return f"{column} IN (SELECT value FROM json_each(?))"  # noqa: S608 (our column names)
 
 
@@ -187,15 +188,21 @@ def save_indicator_stats(conn: Connection, stats: Sequence[IndicatorStats]) -> N
         "first_seen = excluded.first_seen, last_seen = excluded.last_seen, "
         "is_hub = excluded.is_hub, warninglist = excluded.warninglist"
     )
-    stamp = _timestamp_writer(conn)
+    write = _timestamp_writer(conn)
+    # Each time written once per call: a batch's indicators share their reports' times.
+    stamps: dict[int, Any] = {}
+    for s in stats:
+        for moment in (s.first_seen, s.last_seen):
+            if moment not in stamps:
+                stamps[moment] = write(moment)
     rows = [
         (
             s.indicator_id,
             s.report_count,
             len(s.agencies),
             agencies_text(s.agencies),
-            stamp(s.first_seen),
-            stamp(s.last_seen),
+            stamps[s.first_seen],
+            stamps[s.last_seen],
             s.is_hub,
             s.warninglist,
         )
@@ -203,8 +210,9 @@ def save_indicator_stats(conn: Connection, stats: Sequence[IndicatorStats]) -> N
     ]
     if conn.dialect.name == "postgresql":
         # One statement over arrays, not one round of the pipeline per row.
-        arrays = "%s::bigint[], %s::int[], %s::int[], %s::text[], %s::timestamptz[], "
-        arrays += "%s::timestamptz[], %s::boolean[], %s::text[]"
+        # In binary (`%b`): a text array is written element by element through regexes.
+        arrays = "%b::bigint[], %b::int[], %b::int[], %b::text[], %b::timestamptz[], "
+        arrays += "%b::timestamptz[], %b::boolean[], %b::text[]"
         sql = sql.replace(f"VALUES ({', '.join([mark] * 8)})", f"SELECT * FROM unnest({arrays})")  # noqa: S608 (constant)
         _fetch_none(conn, sql, [list(column) for column in zip(*rows, strict=True)])
         return
@@ -319,7 +327,7 @@ def assign_reports(conn: Connection, campaign_by_report: Mapping[int, int]) -> N
         _fetch_none(
             conn,
             "INSERT INTO report_campaigns (report_id, campaign_id) "
-            "SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
+            "SELECT * FROM unnest(%b::bigint[], %b::bigint[])",
             [list(campaign_by_report), list(campaign_by_report.values())],
         )
         return
