@@ -35,6 +35,7 @@ from scamlink.cases.policy import (
     may_see_evidence,
     seen,
 )
+from scamlink.cases.service import timeline_event
 from scamlink.cases.workflow import OFFICERS
 from scamlink.reports.attachments import agrees, clean_filename
 from scamlink.reports.attachments import sniff as sniff_attachment
@@ -285,14 +286,13 @@ def add_evidence(
             ],
             now,
         )
-        case_rows.add_event(
+        timeline_event(
             conn,
+            viewer,
             case_id,
-            at=now,
-            actor_user_id=viewer.user_id,
-            actor_agency=viewer.agency,
-            action="evidence",
-            message=f"#{evidence_id} {name} (SHA-256 {blob.sha256[:16]}…)",
+            now,
+            "evidence",
+            f"#{evidence_id} {name} (SHA-256 {blob.sha256[:16]}…)",
             audience=viewer.agency,
         )
         record(
@@ -434,14 +434,13 @@ def hand_over(
         now,
     )
     receiver = " · ".join(x for x in (agency, person) if x)
-    case_rows.add_event(
+    timeline_event(
         conn,
+        viewer,
         case_id,
-        at=now,
-        actor_user_id=viewer.user_id,
-        actor_agency=viewer.agency,
-        action="evidence_handover",
-        message=f"#{evidence_id} → {receiver}",
+        now,
+        "evidence_handover",
+        f"#{evidence_id} → {receiver}",
         audience=viewer.agency,
     )
     record(
@@ -482,14 +481,13 @@ def record_export(
         ],
         now,
     )
-    case_rows.add_event(
+    timeline_event(
         conn,
+        viewer,
         case_id,
-        at=now,
-        actor_user_id=viewer.user_id,
-        actor_agency=viewer.agency,
-        action="dossier",
-        message=fmt,
+        now,
+        "dossier",
+        fmt,
         audience=viewer.agency,
     )
     record(

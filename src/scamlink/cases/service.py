@@ -55,7 +55,7 @@ def _not_found(what: str = NOT_FOUND, field: str | None = None) -> CaseError:
     return CaseError(what, field, 404)
 
 
-def _event(
+def timeline_event(
     conn: Connection,
     viewer: Viewer,
     case_id: int,
@@ -155,7 +155,7 @@ def create_case(conn: Connection, viewer: Viewer, new: NewCase, now: datetime) -
         due=on_create(now, deadline),
         now=now,
     )
-    _event(
+    timeline_event(
         conn,
         viewer,
         case_id,
@@ -204,7 +204,7 @@ def transition(
         head.status, target, side=view.side, role=viewer.role, via=Via.MOVE, reason=reason
     )
     _responded(conn, head, target, now)
-    _event(
+    timeline_event(
         conn,
         viewer,
         case_id,
@@ -229,7 +229,9 @@ def set_priority(
     if priority is head.priority:
         return
     _responded(conn, head, head.status, now, priority)
-    _event(conn, viewer, case_id, now, "priority", f"{head.priority.value} → {priority.value}")
+    timeline_event(
+        conn, viewer, case_id, now, "priority", f"{head.priority.value} → {priority.value}"
+    )
 
 
 # --- referrals ------------------------------------------------------------------------------
@@ -292,7 +294,7 @@ def refer(conn: Connection, viewer: Viewer, case_id: int, new: NewReferral, now:
         ],
         now,
     )
-    _event(
+    timeline_event(
         conn,
         viewer,
         case_id,
@@ -359,7 +361,7 @@ def respond(
             reason=reason,
         )
         _responded(conn, head, moved, now)
-    _event(
+    timeline_event(
         conn,
         viewer,
         found.case_id,
@@ -401,7 +403,9 @@ def add_note(
     note_id = rows.insert_note(conn, case_id, viewer.agency, viewer.user_id, marking, body, now)
     if view.access is Access.OWNER:
         _responded(conn, head, head.status, now)
-    _event(conn, viewer, case_id, now, "note", f"TLP:{marking.value}", audience=viewer.agency)
+    timeline_event(
+        conn, viewer, case_id, now, "note", f"TLP:{marking.value}", audience=viewer.agency
+    )
     return note_id
 
 
@@ -418,7 +422,7 @@ def add_task(
     assert viewer.agency is not None
     title = _text(title, "title", required=True, limit=MAX_TITLE)
     task_id = rows.insert_task(conn, case_id, viewer.agency, title, due_at, viewer.user_id, now)
-    _event(conn, viewer, case_id, now, "task", title, audience=viewer.agency)
+    timeline_event(conn, viewer, case_id, now, "task", title, audience=viewer.agency)
     return task_id
 
 
@@ -429,7 +433,9 @@ def complete_task(conn: Connection, viewer: Viewer, task_id: int, now: datetime)
         raise _not_found("no such task")
     if not rows.complete_task(conn, task_id, now):
         raise CaseError("the task is already done", "task", 409)
-    _event(conn, viewer, found.case_id, now, "task_done", found.title, audience=viewer.agency)
+    timeline_event(
+        conn, viewer, found.case_id, now, "task_done", found.title, audience=viewer.agency
+    )
 
 
 def add_link(
@@ -456,7 +462,7 @@ def add_link(
         raise CaseError(f"no such {kind.value} {target_id}", "target_id", 422)
     link_id, new = rows.add_link(conn, case_id, kind, stored, role, viewer.user_id, now)
     if new:
-        _event(
+        timeline_event(
             conn,
             viewer,
             case_id,

@@ -377,7 +377,10 @@ class _Pending:
     mark: bool
 
 
-class _AccountTrace:
+class _AccountWalk:
+    """What a forward and a backward walk over account transfers share: their inputs, and
+    where a value that crossed one transfer stops (a labelled service, too little to follow)."""
+
     def __init__(
         self,
         source: TransferSource,
@@ -394,6 +397,36 @@ class _AccountTrace:
         self.token = token
         self.pairs = pairs
         self.poison = options.model is Model.POISON
+
+    def stops_at(
+        self, rec: _EdgeRec, receiver: str, amounts: dict[str, Decimal], mark: bool
+    ) -> bool:
+        """Record the edge; True when the value stops at `receiver` (cashed out at a service,
+        or too little to follow: it rests there), else the edge is followed."""
+        ledger = self.ledger
+        ledger.edge(rec)
+        if ledger.is_service(receiver):
+            ledger.cash_out(rec, amounts)
+            return True
+        measure = rec.full if self.poison else rec.carried
+        if measure < self.options.min_amount or (measure == 0 and not mark):
+            ledger.rest_at(receiver, amounts, rec if rec.carried else None)
+            return True
+        ledger.followed(rec)
+        return False
+
+
+class _AccountTrace(_AccountWalk):
+    def __init__(
+        self,
+        source: TransferSource,
+        ledger: _Ledger,
+        options: TraceOptions,
+        chain: Chain,
+        token: str,
+        pairs: list[tuple[Seed, Transfer]],
+    ) -> None:
+        super().__init__(source, ledger, options, chain, token, pairs)
         self.addresses: dict[str, _Address] = {}
         self.pending: dict[tuple[str, int], _Pending] = {}
         self.heap: list[tuple[_Key, int, str]] = []
@@ -466,16 +499,9 @@ class _AccountTrace:
             transfer.amount,
             seed,
         )
-        ledger.edge(rec)
         amounts = by_seed(segments)
-        if ledger.is_service(dst):
-            ledger.cash_out(rec, amounts)
+        if self.stops_at(rec, dst, amounts, mark):
             return
-        measure = transfer.amount if self.poison else carried
-        if measure < options.min_amount or (measure == 0 and not mark):
-            ledger.rest_at(dst, amounts, rec if carried else None)
-            return
-        ledger.followed(rec)
         state = self.addresses.get(dst)
         if state is None and depth >= options.hops:
             ledger.rest_at(dst, amounts, rec)  # the last hop: its recipient keeps it
@@ -619,7 +645,7 @@ class _History:
         return paid
 
 
-class _AccountBackward:
+class _AccountBackward(_AccountWalk):
     """Where a payment's money came from: each outflow split over the inflows that paid it
     under the model (haircut: in proportion to what is left of each; FIFO: the oldest lots;
     LIFO: the newest), then each of those inflows followed to its sender the same way."""
@@ -633,13 +659,7 @@ class _AccountBackward:
         token: str,
         pairs: list[tuple[Seed, Transfer]],
     ) -> None:
-        self.source = source
-        self.ledger = ledger
-        self.options = options
-        self.chain = chain
-        self.token = token
-        self.pairs = pairs
-        self.poison = options.model is Model.POISON
+        super().__init__(source, ledger, options, chain, token, pairs)
         self.histories: dict[str, _History] = {}
         self.work: dict[tuple[str, int], tuple[Transfer, dict[str, Decimal], int, bool]] = {}
         self.heap: list[tuple[_Key, tuple[str, int]]] = []
@@ -685,15 +705,8 @@ class _AccountBackward:
             carried = sum(amounts.values(), ZERO)
             hop = Hop(t.tx_hash, t.index, holder, payer, t.timestamp, carried)
             rec = _EdgeRec(key, hop, holder, payer, carried, t.amount, ident in seeds)
-            ledger.edge(rec)
-            if ledger.is_service(payer):
-                ledger.cash_out(rec, amounts)
+            if self.stops_at(rec, payer, amounts, mark):
                 continue
-            measure = t.amount if self.poison else carried
-            if measure < options.min_amount or (measure == 0 and not mark):
-                ledger.rest_at(payer, amounts, rec if carried else None)
-                continue
-            ledger.followed(rec)
             if depth >= options.hops:
                 ledger.rest_at(payer, amounts, rec)
                 continue

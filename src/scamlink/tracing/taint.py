@@ -60,9 +60,7 @@ class HaircutPool:
 
     def add(self, amount: Decimal, segments: Iterable[Segment]) -> None:
         self.balance += amount
-        for ref, value in segments:
-            if ref is not None and value:
-                self.taint[ref] = self.taint.get(ref, ZERO) + value
+        _merge(self.taint, segments)
 
     def add_clean(self, amount: Decimal) -> None:
         self.balance += amount
@@ -77,14 +75,7 @@ class HaircutPool:
             out: list[Segment] = list(self.taint.items())
             self.taint = {}
             return out
-        out = []
-        remaining: dict[str, Decimal] = {}
-        for ref, value in self.taint.items():
-            share = value * amount / balance
-            out.append((ref, share))
-            if value - share > 0:
-                remaining[ref] = value - share
-        self.taint = remaining
+        out, self.taint = _split(self.taint, amount, balance)
         return out
 
     def tainted(self) -> bool:
@@ -103,9 +94,7 @@ class PoisonPool:
         self.taint: dict[str, Decimal] = {}
 
     def add(self, amount: Decimal, segments: Iterable[Segment]) -> None:
-        for ref, value in segments:
-            if ref is not None and value:
-                self.taint[ref] = self.taint.get(ref, ZERO) + value
+        _merge(self.taint, segments)
 
     def add_clean(self, amount: Decimal) -> None:
         return None
@@ -118,14 +107,7 @@ class PoisonPool:
             out: list[Segment] = list(self.taint.items())
             self.taint = {}
             return out
-        out = []
-        remaining: dict[str, Decimal] = {}
-        for ref, value in self.taint.items():
-            share = value * amount / held
-            out.append((ref, share))
-            if value - share > 0:
-                remaining[ref] = value - share
-        self.taint = remaining
+        out, self.taint = _split(self.taint, amount, held)
         return out
 
     def tainted(self) -> bool:
@@ -249,3 +231,24 @@ def map_intervals(
                     result[j].append((overlap_lo - start, overlap_hi - overlap_lo, ref))
         base += value
     return result
+
+
+def _merge(taint: dict[str, Decimal], segments: Iterable[Segment]) -> None:
+    """Add the tainted segments to a seed → value map (clean segments carry no ref)."""
+    for ref, value in segments:
+        if ref is not None and value:
+            taint[ref] = taint.get(ref, ZERO) + value
+
+
+def _split(
+    taint: dict[str, Decimal], amount: Decimal, of: Decimal
+) -> tuple[list[Segment], dict[str, Decimal]]:
+    """`amount` of `of` leaves, each seed's value in proportion: what leaves, what stays."""
+    out: list[Segment] = []
+    remaining: dict[str, Decimal] = {}
+    for ref, value in taint.items():
+        share = value * amount / of
+        out.append((ref, share))
+        if value - share > 0:
+            remaining[ref] = value - share
+    return out, remaining

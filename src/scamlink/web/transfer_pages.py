@@ -15,12 +15,9 @@ the route only decides that nothing is kept and no import starts.)
 
 from __future__ import annotations
 
-import logging
 import secrets
 import shutil
-import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request
@@ -36,15 +33,14 @@ from scamlink.store.users import UserRecord
 from scamlink.tracing.importing import TransferImportSummary, import_transfers
 from scamlink.tracing.model import Chain
 from scamlink.web.auth import SIGN_IN_REQUIRED, CurrentUser
+from scamlink.web.background_jobs import JobBoard
 from scamlink.web.i18n import N_, request_locale, translations
 from scamlink.web.rendering import render
 from scamlink.web.state import web_state
 
 router = APIRouter(include_in_schema=False)
-_log = logging.getLogger(__name__)
 
 UPLOADS = "uploads"
-KEEP_FINISHED = 60 * 60  # seconds a finished job stays visible
 HTMX_HEADER = "hx-request"
 LISTED = 500  # rejected rows shown on the page
 _COPY_CHUNK = 1 << 20
@@ -77,53 +73,29 @@ class TransferJob:
         return self.finished_at is not None
 
 
-@dataclass(slots=True)
-class TransferJobs:
-    jobs: dict[str, TransferJob] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
+class TransferJobs(JobBoard[TransferJob]):
     def start(
         self, engine: Engine, path: Path, chain: Chain, *, user: UserRecord, filename: str
     ) -> TransferJob:
         job = TransferJob(secrets.token_urlsafe(16), user.id, filename, chain)
-        with self.lock:
-            self._forget_old()
-            self.jobs[job.id] = job
         actor = Actor(f"user:{user.id}", user.id, user.agency)
 
         def advance(rows: int) -> None:
             job.rows_stored += rows
 
-        def run() -> None:
-            try:
-                job.summary = import_transfers(
-                    engine, path, chain, actor=actor, filename=filename, progress=advance
-                )
-            except TransferFileError as exc:
-                job.error = str(exc)
-            except Exception:
-                _log.exception("transfer upload %s failed", job.id)
-                job.error = "the import stopped on an unexpected error; nothing was stored"
-            finally:
-                path.unlink(missing_ok=True)
-                job.finished_at = time.monotonic()
+        def work() -> None:
+            job.summary = import_transfers(
+                engine, path, chain, actor=actor, filename=filename, progress=advance
+            )
 
-        threading.Thread(target=run, name=f"transfers-{job.id}", daemon=True).start()
+        self.run(
+            job,
+            path,
+            work,
+            expected=(TransferFileError,),
+            unexpected="the import stopped on an unexpected error; nothing was stored",
+        )
         return job
-
-    def get(self, job_id: str, user_id: int) -> TransferJob | None:
-        with self.lock:
-            job = self.jobs.get(job_id)
-        return job if job is not None and job.user_id == user_id else None
-
-    def _forget_old(self) -> None:
-        now = time.monotonic()
-        for job_id in [
-            j.id
-            for j in self.jobs.values()
-            if j.finished_at is not None and now - j.finished_at > KEEP_FINISHED
-        ]:
-            del self.jobs[job_id]
 
 
 JOBS = TransferJobs()

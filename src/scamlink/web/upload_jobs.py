@@ -8,11 +8,8 @@ to the person who started it only.
 
 from __future__ import annotations
 
-import logging
 import secrets
-import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -23,11 +20,10 @@ from scamlink.interop.report_xlsx import NotAWorkbook
 from scamlink.reports.bulk import FileFormat, ImportSummary, import_file
 from scamlink.reports.model import ReportSource
 from scamlink.sharing.agencies import Agency
+from scamlink.web.background_jobs import JobBoard
 
-KEEP_FINISHED = 60 * 60  # seconds a finished job stays visible
 UPLOADS = "uploads"  # the folder of the data dir that holds files while they are imported
 _READ_ERRORS = (HeaderError, EncodingProblem, NotAWorkbook, UnicodeError, OSError)
-_log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -59,11 +55,7 @@ class UploadJob:
         return [] if self.summary is None else self.summary.rejected
 
 
-@dataclass(slots=True)
-class UploadJobs:
-    jobs: dict[str, UploadJob] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
+class UploadJobs(JobBoard[UploadJob]):
     def start(
         self,
         engine: Engine,
@@ -78,47 +70,27 @@ class UploadJobs:
     ) -> UploadJob:
         """Import the file (deleted afterwards) in a thread; the job tells how it goes."""
         job = UploadJob(secrets.token_urlsafe(16), user_id, filename, estimate_rows(path))
-        with self.lock:
-            self._forget_old()
-            self.jobs[job.id] = job
 
-        def run() -> None:
-            try:
-                job.summary = import_file(
-                    engine,
-                    path,
-                    agency,
-                    file_format=file_format,
-                    encoding=encoding,
-                    source=source,
-                    progress=lambda rows: _advance(job, rows),
-                )
-            except _READ_ERRORS as exc:
-                job.error = str(exc)
-            except Exception:
-                _log.exception("upload %s failed", job.id)
-                job.error = "the import stopped on an unexpected error; the rows reported "
-                job.error += "as stored are kept"
-            finally:
-                path.unlink(missing_ok=True)
-                job.finished_at = time.monotonic()
+        def work() -> None:
+            job.summary = import_file(
+                engine,
+                path,
+                agency,
+                file_format=file_format,
+                encoding=encoding,
+                source=source,
+                progress=lambda rows: _advance(job, rows),
+            )
 
-        threading.Thread(target=run, name=f"upload-{job.id}", daemon=True).start()
+        self.run(
+            job,
+            path,
+            work,
+            expected=_READ_ERRORS,
+            unexpected="the import stopped on an unexpected error; the rows reported as "
+            "stored are kept",
+        )
         return job
-
-    def get(self, job_id: str, user_id: int) -> UploadJob | None:
-        with self.lock:
-            job = self.jobs.get(job_id)
-        return job if job is not None and job.user_id == user_id else None
-
-    def _forget_old(self) -> None:
-        now = time.monotonic()
-        for job_id in [
-            j.id
-            for j in self.jobs.values()
-            if j.done and now - (j.finished_at or now) > KEEP_FINISHED
-        ]:
-            del self.jobs[job_id]
 
 
 def _advance(job: UploadJob, rows: int) -> None:
