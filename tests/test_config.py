@@ -51,3 +51,19 @@ def test_the_audit_checkpoint_interval(tmp_path: Path) -> None:
         env["SCAMLINK_AUDIT_CHECKPOINT_MINUTES"] = wrong
         with pytest.raises(ConfigError, match="SCAMLINK_AUDIT_CHECKPOINT_MINUTES"):
             load_settings(env)
+
+
+def test_the_upload_pages_limits(tmp_path: Path) -> None:
+    defaults = load_settings({"SCAMLINK_DATA_DIR": str(tmp_path)})
+    assert (defaults.report_upload_max_mb, defaults.transfer_upload_max_mb) == (2048, 2048)
+    env = {
+        "SCAMLINK_DATA_DIR": str(tmp_path),
+        "SCAMLINK_REPORT_UPLOAD_MAX_MB": "64",
+        "SCAMLINK_TRANSFER_UPLOAD_MAX_MB": "512",
+    }
+    chosen = load_settings(env)
+    assert (chosen.report_upload_max_mb, chosen.transfer_upload_max_mb) == (64, 512)
+    for name in ("SCAMLINK_REPORT_UPLOAD_MAX_MB", "SCAMLINK_TRANSFER_UPLOAD_MAX_MB"):
+        for wrong in ("0", "-1", "big"):
+            with pytest.raises(ConfigError, match=name):
+                load_settings({**env, name: wrong})

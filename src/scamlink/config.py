@@ -79,6 +79,9 @@ class Settings:
     # The largest file the transfers upload page takes (SCAMLINK_TRANSFER_UPLOAD_MAX_MB; larger
     # files: `scamlink import transfers` on the server). Issue 8.
     transfer_upload_max_mb: float = 2048.0
+    # The same for the reports upload page (SCAMLINK_REPORT_UPLOAD_MAX_MB; larger files:
+    # `scamlink import reports`). Issue 5.
+    report_upload_max_mb: float = 2048.0
 
     @property
     def attachments_dir(self) -> Path:
@@ -130,8 +133,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     )
     retention_days = _number(env, "SCAMLINK_LOOKUP_LOG_RETENTION_DAYS", 90.0, 1.0, 3650.0)
     upload_mb = _number(env, "SCAMLINK_TRANSFER_UPLOAD_MAX_MB", 2048.0, 1.0, 1024.0 * 1024)
+    reports_mb = _number(env, "SCAMLINK_REPORT_UPLOAD_MAX_MB", 2048.0, 1.0, 1024.0 * 1024)
     return Settings(
         transfer_upload_max_mb=upload_mb,
+        report_upload_max_mb=reports_mb,
         trusted_proxies=_proxies(env.get("SCAMLINK_TRUSTED_PROXIES") or ""),
         lookup_log_retention_days=retention_days,
         rate_limits=rate_limits,

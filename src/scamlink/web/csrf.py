@@ -4,7 +4,8 @@ Every form carries the token in a hidden `csrf_token` field; HTMX requests send 
 `X-CSRF-Token` header (the layout sets it on `<body hx-headers>`). API requests that carry a
 bearer key and no session cookie are exempt (see below). `require_csrf_token` is a
 dependency of the whole application, so every unsafe method of every route, present and
-future, is checked.
+future, is checked. A form body over its route's size (`web/body_limits.py`) is refused with
+413 before it is read for its token.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from scamlink.sharing.audit import Actor, record
 from scamlink.web.bearer import bearer_token
+from scamlink.web.body_limits import refusal
 from scamlink.web.i18n import N_
 from scamlink.web.sessions import session_user
 from scamlink.web.state import SESSION_COOKIE, web_state
@@ -58,6 +60,9 @@ async def require_csrf_token(request: Request) -> None:
     supplied = request.headers.get(CSRF_HEADER)
     content_type = request.headers.get("content-type", "")
     if supplied is None and content_type.startswith(FORM_TYPES):
+        too_large = refusal(request)
+        if too_large is not None:  # refused unread: the files in it never reach the disk
+            raise HTTPException(status_code=413, detail=too_large)
         value = (await request.form()).get(CSRF_FIELD)
         supplied = value if isinstance(value, str) else None
     if (

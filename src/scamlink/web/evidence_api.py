@@ -27,6 +27,7 @@ from scamlink.cases.model import CaseError
 from scamlink.sharing.roles import Viewer
 from scamlink.sharing.tlp import Tlp
 from scamlink.store.attachments import BlobStore
+from scamlink.web.body_limits import MIB, MULTIPART_OVERHEAD, body_limit, declared_over
 from scamlink.web.cases_api import (
     API_V1,
     RESPONSES,
@@ -46,7 +47,6 @@ EVIDENCE_RESPONSES: dict[int | str, dict[str, Any]] = {
     500: {"description": "The stored file no longer matches its SHA-256 (not served)"},
 }
 UPLOAD_CHUNK = 1 << 20
-_FORM_OVERHEAD = 64 * 1024  # multipart boundaries, headers and the small fields
 
 
 def blobs_of(request: Request) -> BlobStore:
@@ -62,13 +62,16 @@ def _may_add(request: Request, viewer: Viewer, case_id: int) -> None:
         ev.check_may_add(conn, viewer, case_id)
 
 
+def upload_limit_mb(_: Request) -> float:
+    return ev.MAX_BYTES / MIB
+
+
 async def store_upload(request: Request, viewer: Viewer, case_id: int) -> ev.Evidence:
     """Read a multipart upload (`file`, `description`, `tlp`) and store it as evidence; the
     caller's right to add is checked before the body is read. Raises CaseError."""
     max_bytes = ev.MAX_BYTES
     await run_in_threadpool(_may_add, request, viewer, case_id)
-    declared_length = request.headers.get("content-length", "")
-    if declared_length.isdigit() and int(declared_length) > max_bytes + _FORM_OVERHEAD:
+    if declared_over(request, max_bytes + MULTIPART_OVERHEAD):
         raise too_large(max_bytes)
     form = await request.form()
     try:
@@ -113,6 +116,7 @@ async def store_upload(request: Request, viewer: Viewer, case_id: int) -> ev.Evi
     responses=EVIDENCE_RESPONSES,
     response_model=None,
 )
+@body_limit(upload_limit_mb)
 async def add_evidence_json(
     request: Request, viewer: Writing, case_id: int
 ) -> dict[str, Any] | JSONResponse:

@@ -23,8 +23,9 @@ from scamlink.sharing.roles import Role, Viewer
 from scamlink.store.markings import resolve_viewer
 from scamlink.store.users import UserRecord
 from scamlink.web.auth import SIGN_IN_REQUIRED, CurrentUser
+from scamlink.web.body_limits import body_limit
 from scamlink.web.cases_api import PARTNERS_REFUSED, now_of
-from scamlink.web.evidence_api import evidence_file, store_upload
+from scamlink.web.evidence_api import evidence_file, store_upload, upload_limit_mb
 from scamlink.web.i18n import N_, request_locale, translations
 from scamlink.web.state import web_state
 
@@ -111,6 +112,7 @@ def _back(case_id: int) -> RedirectResponse:
 
 
 @router.post("/cases/{case_id:int}/evidence", name="case_evidence_upload")
+@body_limit(upload_limit_mb)
 async def upload_form(request: Request, user: CurrentUser, case_id: int) -> Response:
     """The case page's upload form (multipart: file, description, tlp)."""
     viewer = await run_in_threadpool(_staff_viewer, request, user)

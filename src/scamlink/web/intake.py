@@ -48,6 +48,7 @@ from scamlink.store.agencies import get_agency
 from scamlink.store.attachments import BlobStore
 from scamlink.store.intake import ReportHead, visible_report
 from scamlink.store.markings import release_directory
+from scamlink.web.body_limits import MIB, MULTIPART_OVERHEAD, body_limit, declared_over
 from scamlink.web.errors import error_body, error_code
 from scamlink.web.i18n import N_, request_locale, translations
 from scamlink.web.scopes import require_scope
@@ -303,7 +304,10 @@ def _set_language(request: Request, viewer: Viewer, head: ReportHead, language: 
 
 
 ATTACH_CHUNK = 1 << 20
-_FORM_OVERHEAD = 64 * 1024  # multipart boundaries and headers around the file
+
+
+def _attachment_limit_mb(_: Request) -> float:
+    return DEFAULT_MAX_BYTES / MIB
 
 
 def _too_large() -> str:
@@ -311,12 +315,12 @@ def _too_large() -> str:
 
 
 @router.post(f"{API_V1}/reports/{{report_id}}/attachments", status_code=201, responses=RESPONSES)
+@body_limit(_attachment_limit_mb)
 async def add_attachment(request: Request, report_id: int, viewer: ReportingViewer) -> JSONResponse:
     """Attach a file (multipart field `file`) to a report of the caller's agency: stored once
     per content (SHA-256), at most 20 MB, its type read from the bytes."""
     head = await run_in_threadpool(_attachable_report, request, viewer, report_id)
-    declared_length = request.headers.get("content-length", "")
-    if declared_length.isdigit() and int(declared_length) > DEFAULT_MAX_BYTES + _FORM_OVERHEAD:
+    if declared_over(request, DEFAULT_MAX_BYTES + MULTIPART_OVERHEAD):
         # Refused before the body is read: a 2 GB upload never reaches the disk.
         return problems_response(request, [Problem("file", _too_large())])
     form = await request.form()

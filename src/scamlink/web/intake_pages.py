@@ -44,13 +44,19 @@ from scamlink.sharing.tlp import Tlp
 from scamlink.store.markings import release_directory
 from scamlink.store.users import UserRecord
 from scamlink.web.auth import CurrentUser, SignedInViewer
-from scamlink.web.i18n import request_locale, translations
+from scamlink.web.body_limits import MULTIPART_OVERHEAD, body_limit, declared_over
+from scamlink.web.i18n import N_, request_locale, translations
 from scamlink.web.intake import reporter_of
 from scamlink.web.labels import INDICATOR_TYPE_LABELS, SCAM_TYPE_LABELS, SIGHTING_ROLE_LABELS
 from scamlink.web.problem_reasons import translate_reason
 from scamlink.web.rendering import render
 from scamlink.web.state import web_state
 from scamlink.web.upload_jobs import UPLOADS, UploadJobs
+
+UPLOAD_TOO_LARGE = N_(
+    "The file is larger than the upload limit of %(limit)s MB. Import it on the server with "
+    "“scamlink import reports”, or split it."
+)
 
 router = APIRouter(include_in_schema=False)
 JOBS = UploadJobs()
@@ -254,17 +260,33 @@ def _upload_page(
     )
 
 
+def _upload_limit(request: Request) -> int:
+    return int(web_state(request).settings.report_upload_max_mb * (1 << 20))
+
+
+def _too_large(request: Request, user: UserRecord) -> HTMLResponse:
+    """413 with the limit, said before anything is imported."""
+    limit_mb = web_state(request).settings.report_upload_max_mb
+    text = translations(request_locale(request)).gettext(UPLOAD_TOO_LARGE)
+    return _upload_page(request, user, error=text % {"limit": f"{limit_mb:g}"}, status_code=413)
+
+
 @router.post("/reports/upload", name="report_upload_submit", response_class=HTMLResponse)
+@body_limit(lambda request: web_state(request).settings.report_upload_max_mb, UPLOAD_TOO_LARGE)
 async def report_upload_submit(
     request: Request, viewer: SignedInViewer, user: SignedInUser
 ) -> Response:
     """Start importing the file in the background, then 303 to the job's own page (which
     polls its progress and survives a reload: reloading never posts the file again)."""
+    if declared_over(request, _upload_limit(request) + MULTIPART_OVERHEAD):
+        return _too_large(request, user)  # the token came in a header: refused unread
     form = await request.form()
     try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return _upload_page(request, user, error="choose a file to upload", status_code=400)
+        if upload.size is not None and upload.size > _upload_limit(request):  # no Content-Length
+            return _too_large(request, user)
         try:
             file_format = _format(form.get("format"))
             encoding = _encoding(form.get("encoding"))

@@ -34,6 +34,7 @@ from scamlink.tracing.importing import TransferImportSummary, import_transfers
 from scamlink.tracing.model import Chain
 from scamlink.web.auth import SIGN_IN_REQUIRED, CurrentUser
 from scamlink.web.background_jobs import JobBoard
+from scamlink.web.body_limits import MULTIPART_OVERHEAD, body_limit, declared_over
 from scamlink.web.i18n import N_, request_locale, translations
 from scamlink.web.rendering import render
 from scamlink.web.state import web_state
@@ -49,7 +50,6 @@ TOO_LARGE = N_(
     "The file is larger than the upload limit of %(limit)s MB. Import it on the server with "
     "“scamlink import transfers”, or split it."
 )
-FORM_OVERHEAD = 64 << 10  # multipart boundaries and the other fields, beside the file
 CHAIN_NAMES = {
     Chain.TRON: "TRON (TRC-20)",
     Chain.ETH: "Ethereum (ERC-20)",
@@ -136,13 +136,12 @@ def transfer_upload(request: Request, user: CurrentUser) -> HTMLResponse:
 @router.post(
     "/tracing/transfers/upload", name="transfer_upload_submit", response_class=HTMLResponse
 )
+@body_limit(lambda request: web_state(request).settings.transfer_upload_max_mb, TOO_LARGE)
 async def transfer_upload_submit(request: Request, user: CurrentUser) -> Response:
     """Save the file and import it in the background, then 303 to the job's page."""
     staff = _staff(user)
     limit = _limit_bytes(request)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
-        await request.close()  # the spooled file (the CSRF check has parsed the form) goes now
+    if declared_over(request, limit + MULTIPART_OVERHEAD):
         return _too_large(request, staff, "tron")
     form = await request.form()
     try:
