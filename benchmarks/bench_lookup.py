@@ -9,7 +9,8 @@
    WHERE hash = ?` on a WITHOUT ROWID table of the same size, i.e. the primary-key B-tree).
 2. The batch: 10,000 values (phones in several formats, 1 % known) through
    `LookupService.lookup_many`, as the public and as an analyst, cold (value reading not
-   cached) and warm.
+   cached) and warm, with the time the cyclic collector took within; then an A/B in the same
+   process: values read one by one (as before `lookup/batch_read.py`) against the batch.
 3. HTTP: `GET /api/v1/lookup` against an `async def` no-op endpoint of the SAME app (added here
    only, never in the product), uvicorn in a process of its own (one worker, rate limits off),
    driven by `wrk` from another process (Debian's package; `make bench` installs it) in turns;
@@ -45,6 +46,7 @@ import psutil
 from benchmarks.databases import scratch_sqlite
 from scamlink.indicators import Indicator, IndicatorType
 from scamlink.lookup import query as lookup_query
+from scamlink.lookup import service as service_module
 from scamlink.lookup.index import MembershipIndex
 from scamlink.lookup.keys import key_hash
 from scamlink.lookup.live import LiveIndex
@@ -273,8 +275,11 @@ def batch_child(database_url: str) -> None:
             ("the first batch again (values read before)", "public", PUBLIC, 0),
             ("the second batch again (values read before)", "analyst", analyst, 5),
         ]
+        collector = _CollectorTime()
+        gc.callbacks.append(collector)
         for what, who, viewer, offset in runs:
             values = _batch_values(offset)
+            collector.reset()
             cpu, started = time.process_time(), time.perf_counter()
             answers = service.lookup_many(values, viewer, "TH")
             wall, used = time.perf_counter() - started, time.process_time() - cpu
@@ -283,9 +288,62 @@ def batch_child(database_url: str) -> None:
                 f"| lookup batch: 10,000 values ({reported} known), as {who}: {what} | "
                 f"{wall * 1000:.0f} ms, {used * 1000:.0f} ms CPU (goal ≤ 100 ms) | — | "
                 f"after a warm-up of {read} values at start: {warm_s * 1000:.0f} ms, "
-                f"{warm_cpu * 1000:.0f} ms CPU | {_load()} |"
+                f"{warm_cpu * 1000:.0f} ms CPU; cyclic collector in the batch: "
+                f"{collector.seconds * 1000:.0f} ms ({collector.full} full) | {_load()} |"
             )
+        gc.callbacks.remove(collector)
+        out += _batch_ab(service, analyst)
     print(*out, sep="\n")
+
+
+def _batch_ab(service: LookupService, analyst: Viewer, rounds: int = 3) -> list[str]:
+    """The same process, back to back, on new values each time: the reading one value at a
+    time (`_answer` per value, as `lookup_many` did before `batch_read`) against `lookup_many`;
+    CPU ms, the least of `rounds`. None of these values is known (the store is not asked)."""
+    index = service.live.current()
+    assert index is not None
+    lines = []
+    for who, viewer in (("public", PUBLIC), ("analyst", analyst)):
+        one_by_one, batched = [], []
+        for n in range(rounds):
+            old_values = _batch_values(20 + 4 * n + (who == "analyst") * 2)
+            cpu = time.process_time()
+            answers = [
+                service_module._answer_or_invalid(index, v, "TH", viewer) for v in old_values
+            ]
+            service._with_facts(answers, viewer)
+            one_by_one.append(time.process_time() - cpu)
+            new_values = _batch_values(21 + 4 * n + (who == "analyst") * 2)
+            cpu = time.process_time()
+            service.lookup_many(new_values, viewer, "TH")
+            batched.append(time.process_time() - cpu)
+        lines.append(
+            f"| lookup batch A/B, new values, as {who}: one by one → batch_read | "
+            f"{min(one_by_one) * 1000:.0f} → {min(batched) * 1000:.0f} ms CPU "
+            f"(least of {rounds}) | — | same process, back to back | {_load()} |"
+        )
+    return lines
+
+
+class _CollectorTime:
+    """Wall time spent in the cyclic collector (`gc.callbacks`), and its full collections: a
+    full one walks the whole heap (tens of ms) whenever enough objects have survived, so a
+    batch may or may not pay one."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.full = 0
+        self._started = 0.0
+
+    def reset(self) -> None:
+        self.seconds, self.full = 0.0, 0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        self.seconds += time.perf_counter() - self._started
+        self.full += info["generation"] == 2
 
 
 def first_start(reports: int = 100_000) -> list[str]:

@@ -22,17 +22,20 @@ reported domain answers "reported" (`via` names the part: "domain", "registered_
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import islice
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine
 
-from scamlink.indicators import Indicator
+from scamlink.indicators import Indicator, IndicatorType
 from scamlink.indicators.warninglists import warninglist_hit
+from scamlink.lookup.batch_read import PHONE_FACTS, PhoneRead, read_phones
 from scamlink.lookup.keys import key_hash
 from scamlink.lookup.live import LiveIndex
 from scamlink.lookup.query import (
@@ -236,6 +239,102 @@ def _invalid(text: str, problem: InvalidQuery) -> Answer:
     return Answer(shown, None, None, None, Verdict.INVALID, reason=str(problem))
 
 
+class _Phones:
+    """The batch values of one country as `batch_read` read them (the same reading as
+    `_read`, without its layers; None: the value is read the long way), and the last answer
+    made for each. `_PHONES_MAX` values in all (the oldest go first). The reads are tuples of
+    strings and numbers, which the cyclic collector stops tracking: a batch leaves it one
+    object a value to walk (its answer), not four."""
+
+    __slots__ = ("answers", "reads")
+
+    def __init__(self) -> None:
+        self.reads: dict[str, PhoneRead | None] = {}
+        self.answers: dict[str, Answer] = {}
+
+
+_PHONES: dict[str | None, _Phones] = {}
+_PHONES_MAX = 1 << 15  # values of all countries together (≈ 0.5 KB each, its answer included)
+_PHONES_LOCK = threading.Lock()
+
+
+def _phones_read(texts: list[str], country: str | None) -> _Phones:
+    """The country's phones, the texts not read before read now."""
+    phones = _PHONES.get(country)
+    if phones is None:
+        with _PHONES_LOCK:
+            phones = _PHONES.setdefault(country, _Phones())
+    reads = phones.reads
+    unread = [text for text in texts if text not in reads]
+    if unread:
+        reads.update(zip(unread, read_phones(unread, country), strict=True))
+        if sum(len(p.reads) for p in list(_PHONES.values())) > _PHONES_MAX:
+            with _PHONES_LOCK:
+                _evict(country)
+    return phones
+
+
+def _evict(keep: str | None) -> None:
+    """Down to `_PHONES_MAX`: the other countries go first, then this one's oldest values."""
+    for country in [c for c in _PHONES if c != keep]:
+        del _PHONES[country]
+    phones = _PHONES.get(keep)
+    if phones is not None and len(phones.reads) > _PHONES_MAX:
+        # Dicts keep insertion order: the first entries are the oldest.
+        for text in list(islice(phones.reads, len(phones.reads) - _PHONES_MAX)):
+            phones.reads.pop(text, None)
+            phones.answers.pop(text, None)
+
+
+def _answers(
+    index: CodeSource, texts: list[str], country: str | None, viewer: Viewer
+) -> list[Answer]:
+    """`_answer_or_invalid` of each text (distinct), before the facts: the phone numbers
+    `batch_read` reads in one pass, the rest one by one."""
+    phones = _phones_read(texts, country)
+    reads, made = phones.reads, phones.answers
+    code = index.code
+    which = 1 if viewer.is_public else 0  # _BY_CODE's (members, public)
+    by_code = _BY_CODE
+    safe = Verdict.SAFE_LISTED
+    facts = PHONE_FACTS
+    answers: list[Answer] = []
+    append = answers.append
+    for text in texts:
+        read = reads.get(text)
+        if read is None:  # not plainly a phone number: read the long way
+            append(_answer_or_invalid(index, text, country, viewer))
+            continue
+        # _key: a warninglisted key is safe-listed whatever the index says
+        verdict = safe if read[4] is not None else by_code[code(read[3]) or 0][which]
+        answer = made.get(text)
+        if answer is None or answer.verdict is not verdict:
+            # `_answer` of a phone number: no related keys, so its own verdict
+            answer = made[text] = Answer(
+                read[0],
+                "phone",
+                read[1],
+                read[2],
+                verdict,
+                None,
+                None,
+                read[4],
+                (),
+                facts[read[5]],
+                None,
+                own_verdict=verdict,
+            )
+        append(answer)
+    return answers
+
+
+def _answer_or_invalid(index: CodeSource, text: str, country: str | None, viewer: Viewer) -> Answer:
+    try:
+        return _answer(index, text, country, viewer)
+    except InvalidQuery as problem:
+        return _invalid(text, problem)
+
+
 class LookupService:
     """Answers over one store's live index (the web app and the CLI each hold one)."""
 
@@ -261,7 +360,8 @@ class LookupService:
         """Up to `MAX_BATCH` values, answered in order; a value that cannot be read answers
         `invalid` with the reason. The index answers every value; the store is asked once
         (per 500 values), for the facts of the values the index knows — never for the
-        unknown ones, never for the public."""
+        unknown ones, never for the public. Plain phone numbers, most of a partner's batch,
+        are read in one pass (`batch_read`: the same answers, ≈ 6 µs a value instead of 40)."""
         if len(texts) > MAX_BATCH:
             raise ValueError(f"at most {MAX_BATCH} values in one batch, not {len(texts)}")
         country = country.upper() if country else None
@@ -269,26 +369,25 @@ class LookupService:
         if index is None:
             index = self._store_codes(texts, country)
         # A value repeated in the batch is answered once (the same Answer object each time).
-        by_text: dict[str, Answer] = {}
-        for text in texts:
-            if text in by_text:
-                continue
-            try:
-                by_text[text] = _answer(index, text, country, viewer)
-            except InvalidQuery as problem:
-                by_text[text] = _invalid(text, problem)
-        distinct = list(by_text.values())
-        seen = self._with_facts(distinct, viewer)
-        if len(distinct) == len(texts):
+        distinct = list(dict.fromkeys(texts))
+        answers = _answers(index, distinct, country, viewer)
+        seen = self._with_facts(answers, viewer)
+        if len(answers) == len(texts):
             return seen
-        final = dict(zip(by_text, seen, strict=True))
+        final = dict(zip(distinct, seen, strict=True))
         return [final[text] for text in texts]
 
     def _store_codes(self, texts: Sequence[str], country: str | None) -> CodeSource:
         """While the index is built: the codes of every key of these values, from the store in
         a few set-based statements (per 500 keys)."""
         keys: list[Indicator] = []
-        for text in dict.fromkeys(texts):
+        distinct = list(dict.fromkeys(texts))
+        reads = _phones_read(distinct, country).reads
+        for text in distinct:
+            read = reads.get(text)
+            if read is not None:  # a phone number's one key
+                keys.append(Indicator(IndicatorType.PHONE, read[1], read[2]))
+                continue
             try:
                 _, prepared = _read(text, country)
             except InvalidQuery:
@@ -300,7 +399,12 @@ class LookupService:
         if viewer.is_public:
             return answers
         # Only answers with a key the index knows can change (most of a batch is unknown).
-        asking = [i for i, a in enumerate(answers) if _asks_store(a)]
+        ask = _ASK_STORE
+        asking = [
+            i
+            for i, a in enumerate(answers)
+            if a.own_verdict in ask or (a.related and _asks_store(a))
+        ]
         wanted = {
             (key.type, key.canonical)
             for i in asking
