@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from scamlink.cli import extract as cli_extract
 from scamlink.cli.app import app
+from scamlink.indicators.extract import Found, extract
+from scamlink.indicators.types import IndicatorType
 
 
 def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
@@ -127,3 +131,59 @@ def test_workers_need_jsonl_and_a_positive_count() -> None:
     code, _, err = run("extract", "--jsonl", "--workers", "0", input="")
     assert code == 2
     assert "--workers" in err
+
+
+_AWKWARD = [
+    "plain",
+    'quote " and \\ backslash',
+    "tab\tnew\nline\x00\x1f",
+    "한국어 ไทย",
+    "\ud800",
+    "",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(list(IndicatorType)),
+            st.sampled_from(_AWKWARD) | st.text(max_size=12),
+            st.sampled_from(_AWKWARD) | st.text(max_size=12),
+            st.integers(min_value=0, max_value=10**6),
+            st.integers(min_value=0, max_value=10**6),
+            st.none() | st.sampled_from(_AWKWARD) | st.text(max_size=8),
+        ),
+        max_size=4,
+    )
+)
+def test_json_array_is_json_dumps_byte_for_byte(
+    rows: list[tuple[IndicatorType, str, str, int, int, str | None]],
+) -> None:
+    found = [Found(*row) for row in rows]
+    expected = json.dumps([f.as_json() for f in found], ensure_ascii=False)
+    assert cli_extract._json_array(found) == expected
+
+
+def test_json_array_of_real_extractions() -> None:
+    for record in _MIXED:  # every line but one finds something
+        found = extract(record["text"], record["country"])
+        assert found or record["text"] == "nothing here"
+        expected = json.dumps([f.as_json() for f in found], ensure_ascii=False)
+        assert cli_extract._json_array(found) == expected
+
+
+def test_workers_stop_at_a_bad_line_in_the_middle(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The bad line is in the second of several chunks, a blank line before it still counts:
+    # the lines before it are written, none after it.
+    monkeypatch.setattr(cli_extract, "_CHUNK_LINES", 3)
+    good = [json.dumps({"text": f"call 081 234 56{i:02d}", "country": "TH"}) for i in range(9)]
+    lines = [*good[:4], "", '{"text": 5}', *good[4:]]
+    code, out, err = run(
+        "extract", "--jsonl", "--workers", "2", input="".join(x + "\n" for x in lines)
+    )
+    assert code == 2
+    assert "line 6" in err
+    assert len(out.splitlines()) == 4
+    code, one, _ = run("extract", "--jsonl", input="".join(x + "\n" for x in good[:4]))
+    assert out == one

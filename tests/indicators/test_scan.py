@@ -7,6 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scamlink.indicators import extract as extract_module
 from scamlink.indicators.extract import (
     _EMAIL_AFTER_RE,
     _EMAIL_START_RE,
@@ -78,3 +79,30 @@ def test_same_matches_between_words_as_finditer_on_ascii_text(text: str) -> None
     for starts, pattern in BOUNDED_PAIRS:
         expected = _found(pattern.finditer(text))
         assert _found(matches_after_boundary(starts, pattern, text)) == expected
+
+
+# --- addresses: tried only where a local part ends at an "@" form ------------------------------
+
+
+def test_addresses_from_their_at_signs_as_finditer() -> None:
+    text = (
+        "help@kb.com a.b@c.co kim[at]mail[.]com lee (at) x.org .dot@start.com x@@y.com "
+        "\u212aim@bank.com 가나kim@kb.co.kr a[@]b.com "
+        + "l" * 64
+        + "@long.com "
+        + "m" * 65
+        + "@toolong.com park [AT] 네이버.com"
+    )
+    expected = _found(EMAIL_FIND_RE.finditer(text))
+    assert len(expected) >= 8
+    assert _found(extract_module._email_matches(text)) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    mixed_text()
+    | ascii_text()
+    | st.text(alphabet="ab.@ [](at)AT-_%+1\u212a\u017f\u0130\u0131가\t", max_size=60)
+)
+def test_addresses_from_their_at_signs_on_any_text(text: str) -> None:
+    assert _found(extract_module._email_matches(text)) == _found(EMAIL_FIND_RE.finditer(text))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from scamlink.indicators.codecs import (
     base58check_decode,
@@ -99,3 +100,37 @@ def canonical_wallet(raw: str) -> Indicator:
     if address[0] == "T" or address[:2] == "41":
         return canonical_tron(address)
     return canonical_btc(address)
+
+
+# --- free text: where an address can be ------------------------------------------------------
+
+_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ALNUM_RUN_RE = re.compile(r"[0-9A-Za-z]{11,90}")
+# Every byte to "a" (an ASCII letter or digit) or " " (anything else, UTF-8 bytes of non-ASCII
+# characters included): has_long_run looks for 25 "a"s in a row.
+_RUN_MARKS = bytes(ord("a") if chr(b) in _ALNUM else ord(" ") for b in range(256))
+_RUN_OF_25 = b"a" * 25
+
+
+def wallet_matches(s: str) -> Iterator[re.Match[str]]:
+    """WALLET_RE's matches in free text. Every address is a whole run of ASCII letters and
+    digits (11 to 90 of them), so only such runs are tried, each once at its start; none is
+    tried when the text has no run of 25 (most narratives)."""
+    if not has_long_run(s):
+        return
+    n = len(s)
+    for r in _ALNUM_RUN_RE.finditer(s):
+        a, b = r.start(), r.end()
+        if (a and s[a - 1] in _ALNUM) or (b < n and s[b] in _ALNUM):
+            continue  # a piece of a longer run
+        m = WALLET_RE.match(s, a)
+        if m is not None:
+            yield m
+
+
+def has_long_run(s: str) -> bool:
+    """Whether `s` holds 25 ASCII letters and digits in a row. In UTF-8 every byte of a
+    non-ASCII character is >= 0x80, so the runs are those of the encoded bytes: one C
+    translate marks letters and digits, one C substring search finds 25 in a row (a regex
+    would test a character class at every position)."""
+    return _RUN_OF_25 in s.encode("utf-8", "surrogatepass").translate(_RUN_MARKS)

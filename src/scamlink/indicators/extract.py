@@ -38,12 +38,12 @@ from functools import lru_cache
 from scamlink.indicators.accounts import canonical_bank_account
 from scamlink.indicators.banks import BANKS, COUNTRIES
 from scamlink.indicators.context import money_after, not_a_phone
-from scamlink.indicators.crypto import WALLET_RE, canonical_wallet
+from scamlink.indicators.crypto import canonical_wallet, wallet_matches
 from scamlink.indicators.handles import PLATFORM_LABELS, handle_values
 from scamlink.indicators.phone_memo import phone_value
 from scamlink.indicators.scan import matches_after_boundary, matches_from
 from scamlink.indicators.text import Prepared, needs_preparing, prepare
-from scamlink.indicators.trie import case_atoms, case_class, literal_atoms, trie_pattern
+from scamlink.indicators.trie import bmp, case_atoms, case_class, literal_atoms, trie_pattern
 from scamlink.indicators.types import Indicator, IndicatorType, InvalidIndicator
 from scamlink.indicators.warninglists import warninglist_hit
 from scamlink.indicators.web import (
@@ -126,6 +126,12 @@ _EMAIL_START_RE = re.compile(
 # In an ASCII text (no characters that IGNORECASE adds to these classes): a character that
 # cannot come before an address, then its first letter or digit (scan.matches_after_boundary).
 _EMAIL_AFTER_RE = re.compile(r"[^A-Za-z0-9._%+\-][A-Za-z0-9]")
+# Where an address's "@" (or "[at]", "(@)"…) can be: _email_matches starts from these.
+_AT_ANCHOR_RE = re.compile(r"@|[\[(](?:@|[Aa][Tt])[\])]")
+# An address's local part read backwards from its "@": up to 64 characters (65: too long),
+# the characters EMAIL_FIND_RE's IGNORECASE class takes (the Kelvin sign and long s too).
+_LOCAL_BACK_RE = re.compile(case_class(r"[A-Za-z0-9._%+\-]") + "{1,65}")
+_LOCAL_FIRST = frozenset(re.findall(case_class("[A-Za-z0-9]"), bmp()))
 HANDLE_LINK_RE = re.compile(
     r"(?<![A-Za-z0-9_.\-/])(?:https?://)?(?:www\.)?"
     r"(?:t\.me|telegram\.me|telegram\.dog|line\.me/(?:r/)?ti/p|open\.kakao\.com/(?:o|me)|"
@@ -453,7 +459,7 @@ def _label_matches(s: str) -> Iterator[re.Match[str]]:
 
 def _wallets(run: _Pass) -> None:
     s = run.s
-    for m in _wallet_matches(s):
+    for m in wallet_matches(s):
         start, end = m.start(), m.end()
         if not run.free(start, end):
             continue
@@ -463,47 +469,11 @@ def _wallets(run: _Pass) -> None:
             run.add(found[0], start, end)
 
 
-def _wallet_matches(s: str) -> Iterator[re.Match[str]]:
-    """WALLET_RE's matches. Every address is a whole run of ASCII letters and digits (11 to 90
-    of them), so only such runs are tried, each once at its start; none is tried when the text
-    has no run of 25 (most narratives)."""
-    if not _has_long_run(s):
-        return
-    n = len(s)
-    for r in _ALNUM_RUN_RE.finditer(s):
-        a, b = r.start(), r.end()
-        if (a and s[a - 1] in _ALNUM) or (b < n and s[b] in _ALNUM):
-            continue  # a piece of a longer run
-        m = WALLET_RE.match(s, a)
-        if m is not None:
-            yield m
-
-
-def _has_long_run(s: str) -> bool:
-    """Whether `s` holds 25 ASCII letters and digits in a row."""
-    if s.isascii():
-        # A run starts the text or follows another character: re stops only there (between
-        # words), not at every letter as _LONG_RUN_RE does.
-        return (
-            _LONG_RUN_AT_START_RE.match(s) is not None or _LONG_RUN_AFTER_RE.search(s) is not None
-        )
-    if len(s.encode("ascii", "ignore").translate(None, _NOT_ALNUM)) < 25:
-        return False  # fewer than 25 ASCII letters and digits in all (cheaper to count)
-    return _LONG_RUN_RE.search(s) is not None
-
-
 def _emails(run: _Pass) -> None:
     s = run.s
     if "@" not in s and (("[" not in s and "(" not in s) or not _AT_HINT_RE.search(s)):
         return
-    # Tried only where an address can start (see scan.py): in an ASCII text after a character
-    # that cannot be in one, in a text of another script at its few Latin letters and digits.
-    matches = (
-        matches_after_boundary(_EMAIL_AFTER_RE, EMAIL_FIND_RE, s)
-        if s.isascii()
-        else matches_from(_EMAIL_START_RE, EMAIL_FIND_RE, s)
-    )
-    for m in matches:
+    for m in _email_matches(s):
         start, end = m.start(), m.end()
         if not run.free(start, end):
             continue
@@ -511,6 +481,35 @@ def _emails(run: _Pass) -> None:
         if found:
             run.claim(start, end)
             run.add(found[0], start, end)
+
+
+def _email_matches(s: str) -> Iterator[re.Match[str]]:
+    """EMAIL_FIND_RE.finditer(s), tried only where an address can start: at the start of the
+    run of local-part characters that ends right at an "@" (or at the space before "[at]"…).
+    The local part can only end there, as no "@" form starts with one of its characters; the
+    lookbehind wants the start of the run. Words are not tried one by one (most narratives
+    with an address hold one, and a hundred words)."""
+    after = 0
+    backwards = ""
+    n = len(s)
+    for anchor in _AT_ANCHOR_RE.finditer(s):
+        end = anchor.start()  # where the local part must end
+        if s[end] != "@" and end and s[end - 1].isspace():
+            end -= 1  # "kim [at] mail.com": one space allowed before a bracketed form
+        if end <= after:
+            continue
+        if not backwards:
+            backwards = s[::-1]
+        run = _LOCAL_BACK_RE.match(backwards, n - end)
+        if run is None or run.end() - run.start() > 64:
+            continue
+        start = end - (run.end() - run.start())
+        if start < after or s[start] not in _LOCAL_FIRST:
+            continue
+        found = EMAIL_FIND_RE.match(s, start)
+        if found is not None:
+            after = found.end()
+            yield found
 
 
 def _host_start(host: str, h_start: int) -> int:
@@ -562,9 +561,11 @@ def _link_matches(s: str) -> Iterator[re.Match[str]]:
             continue
         while s[k] == ".":
             k += 1
-        scheme = _SCHEME_BEFORE_RE.search(s, max(0, k - 12), k)
-        if scheme is not None:
-            k = scheme.start()
+        # A scheme just before ends in "/" or "]" ("://", "[://]", "[:]//"): looked for only then.
+        if k and s[k - 1] in "/]":
+            scheme = _SCHEME_BEFORE_RE.search(s, max(0, k - 12), k)
+            if scheme is not None:
+                k = scheme.start()
         m = URL_FIND_RE.match(s, k)
         if m is not None and m.end() > i:
             after = m.end()
@@ -782,6 +783,8 @@ def _phone_at(run: _Pass, begin: int, stop: int) -> int | None:
     for only when it fails.)"""
     s = run.s
     claimed = run.claimed
+    if claimed[begin] and claimed[begin + 1]:
+        return None  # every span tried below starts at one of these two: all taken (an account)
     end = stop
     cuts: list[int] | None = None
     while True:
@@ -813,14 +816,6 @@ _LINK_HINT_RE = re.compile(
     "[.Kk\u212aWw](?:(?<=\\.)[Mm][Ee]/|(?<=[Kk\u212a])[Aa][Kk\u212a][Aa][Oo]"
     "|(?<=[Ww])[Hh][Aa][Tt][Ss\u017f][Aa][Pp][Pp])"
 )
-_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_ALNUM_RUN_RE = re.compile(r"[0-9A-Za-z]{11,90}")
-# 25 ASCII letters and digits in a row, tried from the start of a run only (the lookbehind over
-# the first one): tried from every letter, a word of n letters would cost n² steps.
-_LONG_RUN_RE = re.compile(r"[0-9A-Za-z](?<![0-9A-Za-z].)[0-9A-Za-z]{24}")
-_LONG_RUN_AT_START_RE = re.compile(r"[0-9A-Za-z]{25}")
-_LONG_RUN_AFTER_RE = re.compile(r"[^0-9A-Za-z][0-9A-Za-z]{25}")
-_NOT_ALNUM = bytes(b for b in range(128) if chr(b) not in _ALNUM)
 _AT_HINT_RE = re.compile(r"[\[(]at[\])]", re.IGNORECASE)
 _DOT_HINT_RE = re.compile(_DOT + r"(?=[^\W_])", re.IGNORECASE)
 _SCHEME_BEFORE_RE = re.compile(_SCHEME + "$", re.IGNORECASE)

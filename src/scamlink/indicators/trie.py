@@ -84,7 +84,7 @@ def literal_atoms(
 
 
 @cache
-def _bmp() -> str:
+def bmp() -> str:
     # Every character of the Basic Multilingual Plane. IGNORECASE equates a BMP character only
     # with BMP characters (the cased scripts beyond it pair among themselves; a test checks the
     # characters we use against all of Unicode).
@@ -98,7 +98,7 @@ def case_variants(chars: Iterable[str]) -> dict[str, str]:
     if not wanted:
         return {}
     anyone = re.compile("[" + "".join(re.escape(ch) for ch in wanted) + "]", re.IGNORECASE)
-    pool = "".join(sorted(set(anyone.findall(_bmp())) | set(wanted)))
+    pool = "".join(sorted(set(anyone.findall(bmp())) | set(wanted)))
     return {ch: "".join(re.findall(re.escape(ch), pool, re.IGNORECASE)) for ch in wanted}
 
 
@@ -114,7 +114,7 @@ def case_atoms(words: Iterable[str]) -> dict[str, str]:
 def case_class(pattern: str) -> str:
     """A character class, written as re.IGNORECASE would read it but to be compiled without it
     ("[A-Za-z]" -> "[A-Za-zİıſK]")."""
-    members = re.findall(pattern, _bmp(), re.IGNORECASE)
+    members = re.findall(pattern, bmp(), re.IGNORECASE)
     extra = [ch for ch in members if not re.fullmatch(pattern, ch)]
     if not extra:
         return pattern
