@@ -3,16 +3,23 @@ in time order along its indexes (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pytest
 from sqlalchemy import Engine, inspect
 
+from scamlink.store.engine import open_engine
+from scamlink.store.migrate import upgrade
 from scamlink.store.transfers import (
     SqlTransferSource,
+    _insert_sqlite,
+    _insert_sqlite_packed,
     amount_text,
     bulk_load,
     count_transfers,
@@ -270,3 +277,71 @@ def test_a_failing_bulk_load_stores_nothing_and_keeps_the_indexes(engine: Engine
         assert count_transfers(conn) == 0
     names = {i["name"] for i in inspect(engine).get_indexes("transfers")}
     assert "ix_transfers_chain_from_address_token_ts" in names
+
+
+def _varied(rows: int) -> pa.RecordBatch:
+    """SQLite batch whose columns vary in value and width (amounts, tokens, blocks)."""
+    return pa.RecordBatch.from_pydict(
+        {
+            "chain": ["tron"] * rows,
+            "tx_hash": [f"{n:064x}" for n in range(rows)],
+            "idx": pa.array([n % 3 for n in range(rows)], pa.int32()),
+            "ts": [f"2024-05-01 08:00:{n % 60:02d}.000000" for n in range(rows)],
+            "block": pa.array([61_000_000 + n * 997 for n in range(rows)], pa.int64()),
+            "from_address": [A if n % 2 else B for n in range(rows)],
+            "to_address": [C] * rows,
+            "token": ["USDT" if n % 2 else "it's" for n in range(rows)],
+            "token_contract": ["" if n % 3 else A for n in range(rows)],
+            "amount": [str(10**n % 99_991) + ("" if n % 2 else ".5") for n in range(rows)],
+        }
+    )
+
+
+def _rows_of(cursor: Any) -> list[tuple[Any, ...]]:
+    cursor.execute("SELECT * FROM transfers ORDER BY tx_hash, idx")
+    return [tuple(row) for row in cursor.fetchall()]
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "packed"),
+    [
+        (None, None, True),  # widths vary: padded, then trimmed
+        ("token", ["Tether ", "USDT"], False),  # a trailing space the padding would lose
+        ("token", ["테더", "USDT"], False),  # bytes wider than characters
+        ("token", ["US\x00DT", "USDT"], False),  # a NUL in the text
+        ("block", [None, 61_000_000], False),  # a NULL among values
+    ],
+)
+def test_packed_sqlite_insert_stores_what_executemany_stores(
+    tmp_path: Path, column: str | None, values: list[Any] | None, packed: bool
+) -> None:
+    """The one-statement SQLite insert (`_insert_sqlite_packed`) stores exactly the rows the
+    row-by-row insert stores, and declines (writing nothing) a batch it cannot carry exactly."""
+    batch = _varied(40)
+    if column is not None and values is not None:
+        cycle = [values[n % len(values)] for n in range(batch.num_rows)]
+        field = batch.schema.field(column)
+        batch = batch.set_column(
+            batch.schema.get_field_index(column), field, pa.array(cycle, field.type)
+        )
+    stored: list[list[tuple[Any, ...]]] = []
+    for packed_path in (False, True):
+        database = tmp_path / f"packed-{packed_path}.db"
+        sqlite_engine = open_engine(f"sqlite:///{database}")
+        upgrade(sqlite_engine)
+        sqlite_engine.dispose()
+        db = sqlite3.connect(database, isolation_level=None)
+        cursor = db.cursor()
+        if packed_path:
+            assert _insert_sqlite_packed(cursor, "transfers", batch) is packed
+            if not packed:
+                assert _rows_of(cursor) == []
+                _insert_sqlite(cursor, "transfers", batch)
+        else:
+            _insert_sqlite(cursor, "transfers", batch)
+        stored.append(_rows_of(cursor))
+        db.close()
+    assert len(stored[0]) == batch.num_rows
+    assert stored[1] == stored[0]
+    # and with the same SQLite types (a BLOB or a text integer would compare unequal in SQL)
+    assert [type(v) for v in stored[1][1]] == [type(v) for v in stored[0][1]]

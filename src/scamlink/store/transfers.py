@@ -17,7 +17,8 @@ Every read of `SqlTransferSource` is one indexed statement: `outgoing` along
 `transaction` along the primary key, `spender` along `btc_inputs(prev_tx, prev_index)`.
 
 `bulk_load` is the path for very large files: Arrow batches (from DuckDB) go (COPY on
-PostgreSQL, executemany on SQLite) straight into an empty `transfers` (secondary indexes built
+PostgreSQL; on SQLite one `INSERT … SELECT` a batch, its columns bound as BLOBs, executemany
+when a batch cannot go that way) straight into an empty `transfers` (secondary indexes built
 afterwards), or into a temporary table and then into `transfers` with one
 `INSERT … SELECT … ON CONFLICT DO NOTHING`, all in one transaction: either the whole file is
 stored or nothing is.
@@ -385,6 +386,71 @@ def _insert_sqlite(cursor: Any, table: str, batch: Any) -> None:
         cursor.executemany(insert, ((),) * batch.num_rows)
 
 
+def _insert_sqlite_packed(cursor: Any, table: str, batch: Any) -> bool:
+    """Append an Arrow batch to `table` in ONE statement, without a Python object per value:
+    each bound column goes as one BLOB, its values padded with spaces to the batch's widest
+    (Arrow's string buffer as it is), and SQLite cuts row i's value out with `substr` (a BLOB's
+    `substr` counts bytes, so each cut costs the same) over a counter from a recursive CTE.
+    A constant column is a literal, as in `_insert_sqlite`. Returns False, having written
+    nothing, for a batch this cannot carry exactly (a NULL in a varying column, a value with
+    a trailing space that the padding's `rtrim` would take, non-ASCII text whose byte width
+    differs from its width in characters, a type other than text or integer)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = batch.num_rows
+    if not rows:
+        return True
+    names = batch.schema.names
+    values: list[str] = []
+    blobs: list[Any] = []
+    for column in batch.columns:
+        if pc.count_distinct(column, mode="all").as_py() == 1:
+            literal = _sqlite_literal(column[0].as_py())
+            if literal is not None:
+                values.append(literal)
+                continue
+        if column.null_count:
+            return False
+        integer = pa.types.is_integer(column.type)
+        if integer:
+            text = pc.cast(column, pa.string())
+        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            text = column.cast(pa.string())
+            if not pc.all(pc.string_is_ascii(text)).as_py():
+                return False
+            if (
+                pc.any(pc.ends_with(text, " ")).as_py()
+                or pc.any(pc.match_substring(text, "\x00")).as_py()
+            ):
+                return False
+        else:
+            return False
+        lengths = pc.min_max(pc.binary_length(text)).as_py()
+        width = int(lengths["max"])
+        if lengths["min"] != width:
+            text = pc.utf8_rpad(text, width=width, padding=" ")
+        # The first value's start in the string buffer (a sliced array starts past 0).
+        offsets = pa.Array.from_buffers(pa.int32(), 1, [None, text.buffers()[1]], text.offset)
+        start = offsets[0].as_py()
+        blobs.append(text.buffers()[2][start : start + rows * width])
+        cut = f"substr(?{len(blobs)}, i * {width} + 1, {width})"
+        if integer:
+            values.append(f"CAST({cut} AS INTEGER)")
+        elif lengths["min"] != width:
+            values.append(f"rtrim({cut}, ' ')")
+        else:
+            values.append(f"CAST({cut} AS TEXT)")
+    # `table` and the column names are this module's constants; every literal is quoted by
+    # `_sqlite_literal`, every other value is bound.
+    cursor.execute(
+        f"WITH RECURSIVE r(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM r WHERE i < {rows - 1}) "  # noqa: S608
+        f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} FROM r",
+        blobs,
+    )
+    return True
+
+
 def _sqlite_literal(value: object) -> str | None:
     """`value` as an SQLite literal, or None when it must be bound (SQLite's string literals
     have no escapes but the doubled quote; a NUL cannot appear in a statement)."""
@@ -495,9 +561,16 @@ def _straight_in(cursor: Any, batches: Iterable[Any], postgres: bool) -> int:
     stored = 0
     for batch in batches:
         if batch.num_rows:
-            _insert_sqlite(cursor, "transfers", batch)
+            _append_sqlite(cursor, "transfers", batch)
             stored += batch.num_rows
     return stored
+
+
+def _append_sqlite(cursor: Any, table: str, batch: Any) -> None:
+    # The packed statement costs a quarter less CPU a row (1M rows: 3.1-3.3 s against
+    # 4.1-4.3 s); executemany takes the batches it declines.
+    if not _insert_sqlite_packed(cursor, table, batch):
+        _insert_sqlite(cursor, table, batch)
 
 
 def _staged(cursor: Any, batches: Iterable[Any], postgres: bool) -> int:
@@ -512,7 +585,7 @@ def _staged(cursor: Any, batches: Iterable[Any], postgres: bool) -> int:
         staged = 0
         for batch in batches:
             if batch.num_rows:
-                _insert_sqlite(cursor, _STAGE, batch)
+                _append_sqlite(cursor, _STAGE, batch)
                 staged += batch.num_rows
     if not staged:
         cursor.execute(f"DROP TABLE {_STAGE}")

@@ -93,6 +93,8 @@ def test_ethereum_addresses_are_lowered_and_bitcoin_ones_mapped(tmp_path: Path) 
         f"tron,{'c' * 64},0,1714550400,{A},{B},USDT,-1,",  # shape: negative amount
         f"tron,{'c' * 64},0,1714550400,{BAD_TRON},{B},USDT,1,",  # a failed checksum
         f"tron,{'c' * 64},0,1714550400,{A},{B},USDT,1,{BAD_TRON}",  # in the contract too
+        f"tron,{'c' * 64},0,1714550400,,{B},USDT,1,",  # no sender
+        f"tron,{'c' * 64},0,1714550400,{A}, ,USDT,1,",  # no receiver
     ],
 )
 def test_a_problem_stops_the_read(tmp_path: Path, row: str) -> None:
