@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -40,11 +41,12 @@ from scamlink.interop.report_csv import (
     _parse_releases,
     parse_row,
 )
-from scamlink.reports.model import Report, ScamType, Sighting
+from scamlink.reports.model import Report, ReportSource, ScamType, Sighting
+from scamlink.reports.narrative import mentioned_values, with_narrative_sightings
 from scamlink.sharing.agencies import Agency, agency_by_code
 from scamlink.sharing.groups import ReleaseDirectory
 from scamlink.sharing.tlp import Tlp
-from scamlink.store.reports import PackedBatch, ReportRow, SightingRow, pack
+from scamlink.store.reports import PackedBatch, Packer, ReportRow, SightingRow, pack
 
 
 def reference_parse_row(
@@ -266,6 +268,34 @@ def test_packed_batches_are_as_before(tmp_path: Path) -> None:
     for start in range(0, len(reports), 250):
         batch = reports[start : start + 250] + reports[start : start + 3]  # repeats count
         assert pack(batch) == reference_pack(batch)
+
+
+@pytest.mark.parametrize("source", [ReportSource.POLICE, ReportSource.PARTNER])
+def test_narratives_packed_as_values_give_the_sightings_of_the_objects(
+    tmp_path: Path, source: ReportSource
+) -> None:
+    # The bulk parser packs a narrative's indicators as plain values (`mentioned_values` into
+    # a `Packer`); the other channels add them as objects (`with_narrative_sightings`).
+    generate(tmp_path, 1_000, seed=13, profile="noisy")
+    parsed = [
+        (agency, parse_row(line, row, agency, ReleaseDirectory()).report)
+        for agency, line, row in _world_rows(tmp_path)
+    ]
+    reports = [(agency, r) for agency, r in parsed if r is not None]
+    mentioned = 0
+    for start in range(0, len(reports), 250):
+        batch = reports[start : start + 250] + reports[start : start + 3]  # repeats count
+        packer = Packer()
+        expected = []
+        for agency, report in batch:
+            values = mentioned_values(report.narrative, agency.country)
+            mentioned += len(values)
+            packer.add(report, values, None if source is ReportSource.POLICE else source.value)
+            expected.append(
+                replace(with_narrative_sightings(report, agency.country), source=source)
+            )
+        assert packer.packed() == reference_pack(expected)
+    assert mentioned > 500
 
 
 GOOD: dict[str, Cell] = {

@@ -217,11 +217,13 @@ def read_reports(
             yield ParsedRow(line, None, (extra,))
             continue
         row = dict(zip(header, cells, strict=False))
-        # Only a cell starting with `'` can be escaped: one search of the joined row spares a
-        # look at every cell of the many rows without one.
-        if "\n" + ESCAPE in "\n" + "\n".join(cells):
+        # Only a cell starting with `'` can be escaped, and only a row holding a NUL needs
+        # each cell looked at for one: searches of the joined row spare a look at every cell
+        # of the many rows without either.
+        joined = "\n" + "\n".join(cells)
+        if "\n" + ESCAPE in joined:
             row = {name: unescape_cell(cell) for name, cell in row.items()}
-        yield parse_row(line, row, agency, directory)
+        yield parse_row(line, row, agency, directory, text_only=NUL not in joined)
 
 
 def parse_fields(
@@ -233,11 +235,18 @@ def parse_fields(
 
 
 def parse_row(
-    line: int, row: Mapping[str, Cell], agency: Agency, directory: ReleaseDirectory
+    line: int,
+    row: Mapping[str, Cell],
+    agency: Agency,
+    directory: ReleaseDirectory,
+    *,
+    text_only: bool = False,
 ) -> ParsedRow:
     """One row of any reader (CSV, XLSX, JSON Lines) as a report, or why it is rejected.
 
     `line` is where the row starts in its file, as the person who made the file sees it.
+    `text_only`: the caller knows every cell is text (or None) without a NUL character, so
+    the cells are not looked at one by one for a list or a NUL.
     """
     problems: list[FieldProblem] = []
 
@@ -245,7 +254,7 @@ def parse_row(
         problems.append(FieldProblem(line, column, reason))
 
     get = row.get
-    for column, value in row.items():
+    for column, value in () if text_only else row.items():
         if not value:
             continue
         if isinstance(value, list):
@@ -369,7 +378,7 @@ def _values(value: Cell) -> list[str]:
     if VALUE_SEPARATOR not in value:
         one = value.strip()
         return [one] if one else []
-    return [v for v in (v.strip() for v in value.split(VALUE_SEPARATOR)) if v]
+    return [v for v in map(str.strip, value.split(VALUE_SEPARATOR)) if v]
 
 
 _SCAM_TYPES: dict[str, ScamType] = {t.value: t for t in ScamType}

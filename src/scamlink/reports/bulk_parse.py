@@ -28,11 +28,11 @@ from scamlink.interop.encodings import Encoding, EncodingProblem, decoded_lines,
 from scamlink.interop.report_csv import FieldProblem, ParsedRow, read_reports
 from scamlink.interop.report_jsonl import read_reports_jsonl
 from scamlink.interop.report_xlsx import read_reports_xlsx
-from scamlink.reports.model import Report, ReportSource
-from scamlink.reports.narrative import with_narrative_sightings
+from scamlink.reports.model import ReportSource
+from scamlink.reports.narrative import mentioned_values
 from scamlink.sharing.agencies import Agency
 from scamlink.sharing.groups import ReleaseDirectory
-from scamlink.store.reports import PackedBatch, pack
+from scamlink.store.reports import PackedBatch, Packer, pack
 
 _READ_BUFFER = 4 << 20
 
@@ -160,30 +160,36 @@ def _batches(
     where the file stopped on bad bytes is told with the last batch (`owns_stop`: by this
     share)."""
     country = job.agency.country
-    batch: list[Report] = []
-    current = ParsedBatch(pack(()), 0)
+    # The source the reports are stored with, when not the rows' own (police).
+    source = None if job.source is ReportSource.POLICE else job.source._value_
+    packer = Packer()
+    current = ParsedBatch(_EMPTY, 0)
     for row in rows:
         current.handled += 1
-        if row.report is None:
+        report = row.report
+        if report is None:
             current.rejected_rows += 1
             current.problems.extend((problem, True) for problem in row.problems)
         else:
-            current.dropped_values += len(row.problems)
-            current.problems.extend((problem, False) for problem in row.problems)
-            report = with_narrative_sightings(row.report, country)
-            if job.source is not ReportSource.POLICE:
-                report = replace(report, source=job.source)
-            batch.append(report)
-        if (current.handled if by_rows else len(batch)) >= job.batch_size:
-            current.packed = pack(batch)
+            if row.problems:
+                current.dropped_values += len(row.problems)
+                current.problems.extend((problem, False) for problem in row.problems)
+            # The narrative's indicators go straight into the batch as values: the same
+            # sightings `with_narrative_sightings` would add, without objects made for them.
+            packer.add(report, mentioned_values(report.narrative, country), source)
+        if (current.handled if by_rows else packer.count) >= job.batch_size:
+            current.packed = packer.packed()
             yield current
-            batch, current = [], ParsedBatch(pack(()), 0)
+            packer, current = Packer(), ParsedBatch(_EMPTY, 0)
     if stopped and (not by_rows or owns_stop()):
         current.rejected_rows += len(stopped)
         current.problems.extend((problem, True) for problem in stopped)
-    if batch or current.handled or current.problems:
-        current.packed = pack(batch)
+    if packer.count or current.handled or current.problems:
+        current.packed = packer.packed()
         yield current
+
+
+_EMPTY = pack(())
 
 
 # --- the parsing process -------------------------------------------------------------------

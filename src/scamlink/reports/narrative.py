@@ -34,6 +34,9 @@ ROLE_BY_TYPE: dict[IndicatorType, SightingRole] = {
     IndicatorType.WECHAT: SightingRole.CONTACT_HANDLE,
     IndicatorType.ZALO: SightingRole.CONTACT_HANDLE,
 }
+# The same, as the stored values (`_value_`: the enum property is a Python call per read).
+_ROLE_VALUE_BY_TYPE: dict[str, str] = {t._value_: r._value_ for t, r in ROLE_BY_TYPE.items()}
+_MENTIONED = SightingRole.MENTIONED._value_
 
 
 def with_narrative_sightings(
@@ -51,3 +54,15 @@ def with_narrative_sightings(
         sightings[key] = Sighting(indicator, ROLE_BY_TYPE.get(found.type, SightingRole.MENTIONED))
         added = True
     return replace(report, sightings=tuple(sightings.values())) if added else report
+
+
+def mentioned_values(narrative: str, country: str) -> list[tuple[str, str, str, str]]:
+    """What the narrative mentions, as plain values (type, canonical value, display, role), in
+    the order `with_narrative_sightings` adds them: the bulk parser packs these straight into
+    its batch (`store.reports.Packer`), which keeps those the report does not already sight."""
+    roles = _ROLE_VALUE_BY_TYPE
+    values = []
+    for found in extract(narrative, country):
+        kind = found.type._value_
+        values.append((kind, found.value, found.display, roles.get(kind, _MENTIONED)))
+    return values

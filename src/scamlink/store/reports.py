@@ -75,12 +75,43 @@ class PackedBatch:
 
 def pack(batch: Sequence[Report]) -> PackedBatch:
     """The batch as plain values; a report given twice in it is kept once (the first)."""
-    rows: list[ReportRow] = []
-    sighting_rows: list[SightingRow] = []
-    releases: list[tuple[int, tuple[str, ...], tuple[str, ...]]] = []
-    recipients: list[tuple[int, tuple[int, ...]]] = []
-    seen: set[tuple[str, str]] = set()
-    for r in batch:
+    packer = Packer()
+    for report in batch:
+        packer.add(report)
+    return packer.packed()
+
+
+# A sighting as plain values, without its report: (indicator type, canonical value, display, role).
+SightingValues = tuple[str, str, str, str]
+
+
+class Packer:
+    """Builds a `PackedBatch` report by report: what `pack` does for a list, and what the bulk
+    parser does with each report as it comes, adding the sightings its narrative mentions as
+    plain values (no `Indicator`, `Sighting` or new `Report` made for them only to be taken
+    apart again here)."""
+
+    __slots__ = ("_recipients", "_releases", "_reports", "_seen", "_sightings", "count")
+
+    def __init__(self) -> None:
+        self._reports: list[ReportRow] = []
+        self._sightings: list[SightingRow] = []
+        self._releases: list[tuple[int, tuple[str, ...], tuple[str, ...]]] = []
+        self._recipients: list[tuple[int, tuple[int, ...]]] = []
+        self._seen: set[tuple[str, str]] = set()
+        self.count = 0  # reports given, repeats included
+
+    def add(
+        self,
+        r: Report,
+        mentioned: Sequence[SightingValues] = (),
+        source: str | None = None,
+    ) -> None:
+        """One report; `mentioned` adds sightings of indicators it does not already sight
+        (the first of a repeated indicator stays, as `narrative.with_narrative_sightings`
+        keeps them; the report's own are taken as they are, unique as `parse_row` makes
+        them); `source` stands for the report's own (`ReportSource` value)."""
+        self.count += 1
         if r.releases and r.tlp is not Tlp.AMBER:
             # Releases widen AMBER only; on another marking they would mean nothing, or too much.
             raise ValueError(f"report {r.external_id}: releases on a {r.tlp} report")
@@ -88,13 +119,13 @@ def pack(batch: Sequence[Report]) -> PackedBatch:
             # Named people are RED's audience; on a wider marking they would widen nothing.
             raise ValueError(f"report {r.external_id}: recipients on a {r.tlp} report")
         key = (r.agency, r.external_id)
-        if key in seen:
-            continue
-        seen.add(key)
-        index = len(rows)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        index = len(self._reports)
         # `_value_`, not `.value`: the enum property costs a Python call per read, and a batch
         # reads a dozen per report.
-        rows.append(
+        self._reports.append(
             (
                 r.agency,
                 r.external_id,
@@ -107,27 +138,44 @@ def pack(batch: Sequence[Report]) -> PackedBatch:
                 r.loss_currency,
                 r.narrative,
                 r.tlp._value_,
-                r.source._value_,
+                source if source is not None else r.source._value_,
                 r.review_status._value_,
             )
         )
-        sighting_rows.extend(
-            (
-                index,
-                s.indicator.type._value_,
-                s.indicator.value,
-                s.indicator.display,
-                s.role._value_,
+        sightings = self._sightings
+        if not mentioned:
+            sightings.extend(
+                (
+                    index,
+                    s.indicator.type._value_,
+                    s.indicator.value,
+                    s.indicator.display,
+                    s.role._value_,
+                )
+                for s in r.sightings
             )
-            for s in r.sightings
-        )
+        else:
+            sighted: set[tuple[str, str]] = set()
+            for s in r.sightings:
+                indicator = s.indicator
+                kind = indicator.type._value_
+                sighted.add((kind, indicator.value))
+                sightings.append((index, kind, indicator.value, indicator.display, s.role._value_))
+            for kind, value, display, role in mentioned:
+                if (kind, value) not in sighted:
+                    sighted.add((kind, value))
+                    sightings.append((index, kind, value, display, role))
         if r.releases:
-            releases.append(
+            self._releases.append(
                 (index, tuple(sorted(r.releases.agencies)), tuple(sorted(r.releases.groups)))
             )
         if r.recipients:
-            recipients.append((index, tuple(sorted(r.recipients))))
-    return PackedBatch(rows, sighting_rows, releases, recipients, len(batch))
+            self._recipients.append((index, tuple(sorted(r.recipients))))
+
+    def packed(self) -> PackedBatch:
+        return PackedBatch(
+            self._reports, self._sightings, self._releases, self._recipients, self.count
+        )
 
 
 class StoredIds(list[int]):
