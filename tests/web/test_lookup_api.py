@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from scamlink.config import Settings
 from scamlink.sharing.roles import Role
 from scamlink.sharing.tlp import Tlp
+from scamlink.web.app import create_app
 from tests.lookup.support import add, held_build, phone, url_keys, wait_ready
 from tests.web.support import add_key, add_user, bearer, client_for, csrf_from, sign_in
 
@@ -203,3 +207,18 @@ def test_while_the_index_builds_the_store_answers_and_the_status_shows_progress(
     assert status["state"] == "ready"
     assert status["indicators"] >= 1
     assert client.get("/api/v1/lookup", params={"q": A}).json()["verdict"] == "reported"
+
+
+@pytest.mark.parametrize("serving", [False, True])
+def test_the_server_process_freezes_what_start_up_made(
+    settings: Settings, engine: Engine, serving: bool
+) -> None:
+    """`scamlink serve` (serving=True) moves start-up's objects out of the collector's full
+    passes; an app that does not own its process (tests, embedding) leaves the collector be."""
+    gc.unfreeze()
+    try:
+        with TestClient(create_app(settings, engine, serving=serving)) as client:
+            assert client.get("/api/v1/lookup", params={"q": "+66812345678"}).is_success
+            assert (gc.get_freeze_count() > 0) is serving
+    finally:
+        gc.unfreeze()

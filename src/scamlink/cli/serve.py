@@ -29,5 +29,5 @@ def serve(
     settings = load_settings()
     with opened_store(settings) as engine:
         typer.echo(f"scamlink serving at http://{host}:{port}")
-        app = create_app(settings, engine, secure_cookies=secure_cookies)
+        app = create_app(settings, engine, secure_cookies=secure_cookies, serving=True)
         uvicorn.run(app, host=host, port=port, log_level="info")

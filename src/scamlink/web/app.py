@@ -61,12 +61,15 @@ def session_key(secret_key: str) -> str:
     return hmac.new(secret_key.encode(), b"scamlink.web.session", hashlib.sha256).hexdigest()
 
 
-def create_app(settings: Settings, engine: Engine, *, secure_cookies: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings, engine: Engine, *, secure_cookies: bool = True, serving: bool = False
+) -> FastAPI:
     """The web application over an open store.
 
     `secure_cookies=False` drops the cookies' Secure flag, for test clients that speak plain
     HTTP to a host other than localhost; browsers accept Secure cookies from http://localhost
-    and http://127.0.0.1.
+    and http://127.0.0.1. `serving=True` (`scamlink serve`: the app owns its process) freezes
+    what start-up made out of the garbage collector's full passes.
     """
     app = FastAPI(
         title="scamlink",
@@ -82,7 +85,9 @@ def create_app(settings: Settings, engine: Engine, *, secure_cookies: bool = Tru
         # The lookup index is loaded at start and kept current while serving (lookup/live.py).
         # The notifications' delivery worker runs every SCAMLINK_NOTIFY_SECONDS.
         lifespan=with_notifications(
-            settings, engine, with_lookup_index(checkpoint_lifespan(settings, engine))
+            settings,
+            engine,
+            with_lookup_index(checkpoint_lifespan(settings, engine), freeze_gc=serving),
         ),
     )
     app.state.lookup = lookup_service_for(settings, engine)
