@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import Engine
 
-from scamlink.indicators import Indicator, IndicatorType
+from scamlink.demo.generator import generate
+from scamlink.indicators import Indicator, IndicatorType, phone
 from scamlink.reports.model import Report, ScamType, Sighting, SightingRole
 from scamlink.sharing.accounts import register_user
 from scamlink.sharing.roles import Role
@@ -61,3 +64,19 @@ def add_user(
             display_name=name or f"{agency} {role.value}",
             password=PASSWORD,
         )
+
+
+def demo_phone_strings(
+    folder: Path, reports: int, seed: int, profile: str
+) -> list[tuple[str, str | None]]:
+    """Every phone string of a generated demo world, with the victim's country: the phones
+    column of every report and each number-like run in the narratives."""
+    generate(folder, reports, seed, profile=profile)  # type: ignore[arg-type]
+    found: list[tuple[str, str | None]] = []
+    for path in sorted(folder.glob("reports-*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                country = row["victim_country"] or None
+                found += [(v, country) for v in row["phones"].split(";") if v.strip()]
+                found += [(w, country) for w in phone.PHONE_RE.findall(row["narrative"])]
+    return found

@@ -4,7 +4,6 @@ the reason's text — and each fast step agrees with the library step it stands 
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 
@@ -14,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType, shortnumberinfo
 
-from scamlink.demo.generator import generate
 from scamlink.indicators import phone, phone_fast, phone_memo
 from scamlink.indicators.types import Indicator
+from tests.factories import demo_phone_strings
 
 # Korea, the ten ASEAN countries, and the neighbours whose numbering plans have the shapes that
 # make parsing hard: shared calling codes (+1, +7, +44), leading zeros kept (Italy), trunk
@@ -297,22 +296,15 @@ def test_emergency_numbers_keep_their_reason() -> None:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str | None]]:
-    """Every phone string of a demo world (the default one and a noisy one): the phones column
-    of every report and every number-like run in every narrative, with the victim's country."""
-    found: list[tuple[str, str | None]] = []
-    for profile, reports in (("default", 5000), ("noisy", 2000)):
-        out = tmp_path_factory.mktemp(f"world-{profile}")
-        generate(out, reports, 3, profile=profile)  # type: ignore[arg-type]
-        for path in sorted(out.glob("reports-*.csv")):
-            with path.open(encoding="utf-8", newline="") as f:
-                for row in csv.DictReader(f):
-                    country = row["victim_country"] or None
-                    for value in row["phones"].split(";"):
-                        if value.strip():
-                            found.append((value, country))
-                    for written in phone.PHONE_RE.findall(row["narrative"]):
-                        found.append((written, country))
-    return found
+    """Every phone string of a demo world (the default one and a noisy one), with the victim's
+    country."""
+    return [
+        found
+        for profile, reports in (("default", 5000), ("noisy", 2000))
+        for found in demo_phone_strings(
+            tmp_path_factory.mktemp(f"world-{profile}"), reports, 3, profile
+        )
+    ]
 
 
 def test_every_phone_string_of_a_demo_world_agrees(world: list[tuple[str, str | None]]) -> None:

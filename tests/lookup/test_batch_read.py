@@ -9,7 +9,6 @@ of every region written every way, the phone strings of demo worlds, and awkward
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import re
 from collections.abc import Iterator
@@ -25,8 +24,7 @@ from hypothesis import strategies as st
 from phonenumbers import PhoneNumberType
 from sqlalchemy import Engine
 
-from scamlink.demo.generator import generate
-from scamlink.indicators import IndicatorType, phone, phone_fast
+from scamlink.indicators import IndicatorType, phone_fast
 from scamlink.indicators.warninglists import WARNINGLISTS, warninglist_hit
 from scamlink.lookup import batch_read, query, service
 from scamlink.lookup.index import MembershipIndex
@@ -36,6 +34,7 @@ from scamlink.lookup.verdict import Standing, Verdict, pack
 from scamlink.lookup.warninglisted import warninglisted_entries
 from scamlink.sharing.roles import PUBLIC, Role, Viewer
 from scamlink.sharing.tlp import Tlp
+from tests.factories import demo_phone_strings
 from tests.lookup.support import add
 from tests.lookup.support import phone as phone_key
 
@@ -189,21 +188,14 @@ def _listed_phones() -> list[str]:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str | None]]:
     """Every phone string of two demo worlds (a default one and a noisy one), with the victim's
-    country: the phones column of every report and each number-like run in the narratives."""
-    found: list[tuple[str, str | None]] = []
-    for profile, reports in (("default", 3000), ("noisy", 1500)):
-        out = tmp_path_factory.mktemp(f"world-{profile}")
-        generate(out, reports, 5, profile=profile)  # type: ignore[arg-type]
-        for path in sorted(out.glob("reports-*.csv")):
-            with path.open(encoding="utf-8", newline="") as f:
-                for row in csv.DictReader(f):
-                    country = row["victim_country"] or None
-                    for value in row["phones"].split(";"):
-                        if value.strip():
-                            found.append((value, country))
-                    for written in phone.PHONE_RE.findall(row["narrative"]):
-                        found.append((written, country))
-    return found
+    country."""
+    return [
+        found
+        for profile, reports in (("default", 3000), ("noisy", 1500))
+        for found in demo_phone_strings(
+            tmp_path_factory.mktemp(f"world-{profile}"), reports, 5, profile
+        )
+    ]
 
 
 def _index(values: dict[str | None, list[str]]) -> MembershipIndex:

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from sqlalchemy import Engine
 
 from scamlink.config import Settings
@@ -51,12 +52,14 @@ def _staff(app: FastAPI, engine: Engine) -> TestClient:
     return client
 
 
+def _send(client: TestClient, path: str, body: Body, declared: int, **headers: str) -> Response:
+    headers = {"Content-Type": MULTIPART, "Content-Length": str(declared), **headers}
+    return client.post(path, content=iter(body), headers=headers)
+
+
 def _post(client: TestClient, path: str, body: Body, declared: int, **headers: str) -> str:
-    response = client.post(
-        path,
-        content=iter(body),
-        headers={"Content-Type": MULTIPART, "Content-Length": str(declared), **headers},
-    )
+    """The text of the 413 that refuses the request."""
+    response = _send(client, path, body, declared, **headers)
     assert response.status_code == 413, response.text
     return response.text
 
@@ -95,11 +98,7 @@ def test_the_limit_is_the_routes_own(small: FastAPI, engine: Engine) -> None:
     _post(client, "/tracing/transfers/upload", transfers, declared)
     assert not transfers.read
     reports = Body(token)
-    response = client.post(
-        "/reports/upload",
-        content=iter(reports),
-        headers={"Content-Type": MULTIPART, "Content-Length": str(reports.length)},
-    )
+    response = _send(client, "/reports/upload", reports, reports.length)
     assert reports.read
     assert response.status_code != 413
 
