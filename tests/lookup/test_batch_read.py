@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -482,6 +484,31 @@ def test_the_batch_cache_keeps_at_most_its_bound(monkeypatch: pytest.MonkeyPatch
     service._answers(index, ["+82 10 1234 5678", *values[:95]], "KR", PUBLIC)
     assert set(service._PHONES) == {"KR"}
     assert len(service._PHONES["KR"].reads) == 96
+
+
+def test_concurrent_batches_share_the_cache_safely(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches answered in several threads at once (the server's thread pool), the cache
+    evicting all the while: no error, and every answer is the one-by-one answer."""
+    monkeypatch.setattr(service, "_PHONES_MAX", 150)
+    index = MembershipIndex.empty()
+    batches = [_batch_values(offset)[:400] for offset in range(20, 28)]
+
+    def answer(values: list[str]) -> list[tuple[str, str | None]]:
+        got = []
+        for _ in range(5):
+            got = [(a.query, a.canonical) for a in service._answers(index, values, "TH", PUBLIC)]
+        return got
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # the threads switch often: a race, if any, shows
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = list(pool.map(answer, batches))
+    finally:
+        sys.setswitchinterval(interval)
+    for values, got in zip(batches, results, strict=True):
+        expected = [service._answer_or_invalid(index, v, "TH", PUBLIC) for v in values]
+        assert got == [(a.query, a.canonical) for a in expected]
 
 
 def test_a_service_batch_answers_with_facts_as_one_by_one(engine: Engine, tmp_path: Path) -> None:

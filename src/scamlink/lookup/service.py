@@ -267,9 +267,12 @@ def _phones_read(texts: list[str], country: str | None) -> _Phones:
     reads = phones.reads
     unread = [text for text in texts if text not in reads]
     if unread:
-        reads.update(zip(unread, read_phones(unread, country), strict=True))
-        if sum(len(p.reads) for p in list(_PHONES.values())) > _PHONES_MAX:
-            with _PHONES_LOCK:
+        fresh = read_phones(unread, country)
+        # Writers take turns (an eviction iterates the dicts); readers need no lock: a value
+        # evicted meanwhile is only read the long way, with the same answer.
+        with _PHONES_LOCK:
+            reads.update(zip(unread, fresh, strict=True))
+            if sum(len(p.reads) for p in _PHONES.values()) > _PHONES_MAX:
                 _evict(country)
     return phones
 
