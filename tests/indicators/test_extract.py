@@ -22,9 +22,10 @@ from scamlink.indicators.digits import TABLE as FOREIGN_DIGITS
 from scamlink.indicators.digits import to_ascii_digits
 from scamlink.indicators.extract import (
     _ACCOUNT_RUN_RE,
-    _EMAIL_START_RE,
+    _AT_ANCHOR_RE,
     _HANDLE_LINK_START_RE,
     _LATIN_BANK_RE,
+    _LOCAL_BACK_RE,
     _OTHER_BANK_RE,
     _PHONE_FIND_RE,
     EMAIL_FIND_RE,
@@ -279,7 +280,8 @@ def test_a_megabyte_of_junk_finishes() -> None:
         _LATIN_BANK_RE,
         _OTHER_BANK_RE,
         _HANDLE_LINK_START_RE,
-        _EMAIL_START_RE,
+        _AT_ANCHOR_RE,
+        _LOCAL_BACK_RE,
         _PHONE_FIND_RE,
         _ACCOUNT_RUN_RE,
         WALLET_RE,

@@ -9,8 +9,6 @@ from hypothesis import strategies as st
 
 from scamlink.indicators import extract as extract_module
 from scamlink.indicators.extract import (
-    _EMAIL_AFTER_RE,
-    _EMAIL_START_RE,
     _HANDLE_LINK_AFTER_RE,
     _HANDLE_LINK_START_RE,
     EMAIL_FIND_RE,
@@ -19,7 +17,7 @@ from scamlink.indicators.extract import (
 from scamlink.indicators.scan import matches_after_boundary, matches_from
 from tests.indicators.world_text import ascii_text, mixed_text
 
-PAIRS = [(_HANDLE_LINK_START_RE, HANDLE_LINK_RE), (_EMAIL_START_RE, EMAIL_FIND_RE)]
+PAIRS = [(_HANDLE_LINK_START_RE, HANDLE_LINK_RE)]
 
 
 def _found(matches: object) -> list[tuple[tuple[int, int], str]]:
@@ -55,7 +53,7 @@ def test_a_start_pattern_missing_positions_loses_matches() -> None:
 
 # --- ASCII texts: tried only right after a character that is not of a word --------------------
 
-BOUNDED_PAIRS = [(_HANDLE_LINK_AFTER_RE, HANDLE_LINK_RE), (_EMAIL_AFTER_RE, EMAIL_FIND_RE)]
+BOUNDED_PAIRS = [(_HANDLE_LINK_AFTER_RE, HANDLE_LINK_RE)]
 
 
 def test_same_matches_between_words_on_links_and_addresses() -> None:

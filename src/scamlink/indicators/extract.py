@@ -119,13 +119,6 @@ EMAIL_FIND_RE = re.compile(
     + r"(?![A-Za-z0-9\-])",
     re.IGNORECASE,
 )
-# Where EMAIL_FIND_RE can start: a letter or digit not glued to the address characters before.
-_EMAIL_START_RE = re.compile(
-    case_class("[A-Za-z0-9]") + "(?<!" + case_class(r"[A-Za-z0-9._%+\-]") + ".)"
-)
-# In an ASCII text (no characters that IGNORECASE adds to these classes): a character that
-# cannot come before an address, then its first letter or digit (scan.matches_after_boundary).
-_EMAIL_AFTER_RE = re.compile(r"[^A-Za-z0-9._%+\-][A-Za-z0-9]")
 # Where an address's "@" (or "[at]", "(@)"…) can be: _email_matches starts from these.
 _AT_ANCHOR_RE = re.compile(r"@|[\[(](?:@|[Aa][Tt])[\])]")
 # An address's local part read backwards from its "@": up to 64 characters (65: too long),

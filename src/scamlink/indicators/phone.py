@@ -66,12 +66,7 @@ def _check(raw: str, country: str | None, formatted: bool = True) -> Indicator |
     if len(digits) <= _MAX_SHORT:
         return _check_reference(raw, country, formatted)  # short codes: the library's tables
     region = country.upper() if country else None
-    if not plus and region is None:
-        return f"{written} has no country code and no country was given"
-    try:
-        return _number(written, number, digits, plus, region, formatted)
-    except phone_fast.Unhandled:
-        return _check_reference(raw, country, formatted)
+    return _from_bare(raw, written, number, digits, plus, region, formatted)
 
 
 def read_number(raw: str) -> tuple[str, str] | str:
@@ -107,12 +102,26 @@ def check_bare(number: str, country: str | None, formatted: bool = True) -> Indi
     if not FAST or len(digits) <= _MAX_SHORT or not (digits.isascii() and digits.isdigit()):
         return _check(number, country, formatted)
     plus = len(digits) < len(number)
-    if not plus and country is None:
-        return f"{number} has no country code and no country was given"
+    return _from_bare(number, number, number, digits, plus, country, formatted)
+
+
+def _from_bare(
+    raw: str,
+    written: str,
+    number: str,
+    digits: str,
+    plus: bool,
+    region: str | None,
+    formatted: bool,
+) -> Indicator | str:
+    """The check from the bare number on: phone_fast's steps, or the library's reading of
+    `raw` where they do not cover the number."""
+    if not plus and region is None:
+        return f"{written} has no country code and no country was given"
     try:
-        return _number(number, number, digits, plus, country, formatted)
+        return _number(written, number, digits, plus, region, formatted)
     except phone_fast.Unhandled:
-        return _check_reference(number, country, formatted)
+        return _check_reference(raw, region, formatted)
 
 
 def _number(

@@ -241,6 +241,18 @@ class _Ledger:
         )
 
 
+def _horizon(
+    options: TraceOptions, pairs: list[tuple[Seed, Transfer]], *, backward: bool
+) -> datetime | None:
+    """The time no transfer is read beyond: `horizon_days` after the last payment traced
+    forward, before the first one traced backward (None: no horizon)."""
+    if options.horizon_days is None:
+        return None
+    span = timedelta(days=options.horizon_days)
+    times = [t.timestamp for _, t in pairs]
+    return min(times) - span if backward else max(times) + span
+
+
 def _micros(when: datetime) -> int:
     return (when - _EARLIEST) // _MICRO
 
@@ -430,12 +442,7 @@ class _AccountTrace(_AccountWalk):
         self.addresses: dict[str, _Address] = {}
         self.pending: dict[tuple[str, int], _Pending] = {}
         self.heap: list[tuple[_Key, int, str]] = []
-        times = [t.timestamp for _, t in pairs]
-        days = options.horizon_days
-        self.horizon: datetime | None = None
-        if days is not None:
-            span = timedelta(days=days)
-            self.horizon = max(times) + span
+        self.horizon = _horizon(options, pairs, backward=False)
 
     def key(self, t: Transfer) -> _Key:
         return (_micros(t.timestamp), t.tx_hash, t.index)
@@ -663,9 +670,7 @@ class _AccountBackward(_AccountWalk):
         self.histories: dict[str, _History] = {}
         self.work: dict[tuple[str, int], tuple[Transfer, dict[str, Decimal], int, bool]] = {}
         self.heap: list[tuple[_Key, tuple[str, int]]] = []
-        self.horizon: datetime | None = None
-        if options.horizon_days is not None:
-            self.horizon = min(t.timestamp for _, t in pairs) - timedelta(days=options.horizon_days)
+        self.horizon = _horizon(options, pairs, backward=True)
 
     def history(self, address: str) -> _History:
         found = self.histories.get(address)
@@ -758,11 +763,7 @@ class _UtxoTrace:
         self.poison = options.model is Model.POISON
         self.memo: dict[str, UtxoTx | None] = {}
         self.spent: dict[tuple[str, int], UtxoTx | None] = {}
-        times = [t.timestamp for _, t in pairs]
-        self.horizon: datetime | None = None
-        if options.horizon_days is not None:
-            span = timedelta(days=options.horizon_days)
-            self.horizon = min(times) - span if self.backward else max(times) + span
+        self.horizon = _horizon(options, pairs, backward=self.backward)
         self.queue: list[tuple[int, str, int]] = []  # spender time, tx_hash, output index
         self.held: dict[tuple[str, int], _Held] = {}
 

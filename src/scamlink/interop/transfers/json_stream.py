@@ -144,14 +144,8 @@ class _Reader:
             key = self.value()
             self.take(":", "Expecting ':' delimiter")
             yield key
-            after = self.peek()
-            if after == ",":
-                self.pos += 1
-                continue
-            if after == "}":
-                self.pos += 1
+            if not self._another("}"):
                 return
-            self.fail("Expecting ',' delimiter", self.pos)
 
     def elements(self) -> Iterator[Any]:
         """The elements of the array whose `[` is at `pos`, one by one."""
@@ -161,14 +155,16 @@ class _Reader:
             return
         while True:
             yield self.value()
-            after = self.peek()
-            if after == ",":
-                self.pos += 1
-                continue
-            if after == "]":
-                self.pos += 1
+            if not self._another("]"):
                 return
+
+    def _another(self, close: str) -> bool:
+        """After a member or an element: True past a ",", False past `close`."""
+        after = self.peek()
+        if after != "," and after != close:
             self.fail("Expecting ',' delimiter", self.pos)
+        self.pos += 1
+        return after == ","
 
     def end(self) -> None:
         """Nothing but white space may follow the document."""
