@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -13,10 +13,12 @@ from rich.table import Table
 
 from scamlink.cli.progress import progress_bar
 from scamlink.config import load_settings
-from scamlink.demo.scoring import JoinedMerge, WorldScore, score_world
-from scamlink.linking.quality import BCubed
 from scamlink.store.database import opened_store
 from scamlink.store.stats import total_reports
+
+if TYPE_CHECKING:  # the scoring pulls in the demo world and the importers: only when asked
+    from scamlink.demo.scoring import JoinedMerge, WorldScore
+    from scamlink.linking.quality import BCubed
 
 # The issue's goals (a wrong merge misleads an investigation more than a missed one).
 GOAL_PRECISION = 0.98
@@ -30,6 +32,8 @@ def quality(
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON")] = False,
 ) -> None:
     """B-cubed precision, recall and F1 of the campaigns against the world's truth.csv."""
+    from scamlink.demo.scoring import score_world
+
     with opened_store(load_settings()) as engine:
         with engine.connect() as conn:
             stored = total_reports(conn)

@@ -91,14 +91,22 @@ def _url_host_and_path(url: str) -> tuple[str, str]:
 
 def warninglist_hit(indicator: Indicator) -> str | None:
     """The name of the first warninglist holding `indicator` (by canonical value), or None."""
-    kind = indicator.type
-    value = indicator.value
-    exact = _EXACT.get((kind.value, value))
+    return warninglist_of(indicator.type.value, indicator.value)
+
+
+_DOMAIN = IndicatorType.DOMAIN.value
+_URL = IndicatorType.URL.value
+
+
+def warninglist_of(kind: str, value: str) -> str | None:
+    """`warninglist_hit` for a stored (type, canonical value) pair: no `Indicator` made (the
+    batch rebuild asks it of every stored domain)."""
+    exact = _EXACT.get((kind, value))
     if exact is not None:
         return exact
-    if kind is IndicatorType.DOMAIN:
+    if kind == _DOMAIN:
         return _domain_hit(value)
-    if kind is IndicatorType.URL:
+    if kind == _URL:
         host, tail = _url_host_and_path(value)
         if tail in ("", "/"):
             return _domain_hit(host)

@@ -292,9 +292,12 @@ def _components(
     advance(1)
     if first == n:  # every node numbered from a report's component first: dense already
         return report_ids, np.asarray(labels[:n], dtype=np.int64)
-    # Unused ids were components of their own: number the reports' components 0, 1, ...
-    _, dense = np.unique(labels[report_ids], return_inverse=True)
-    return report_ids, np.asarray(dense, dtype=np.int64)
+    # Unused ids were components of their own: number the reports' components 0, 1, ... in
+    # the order of their labels (a count, not a sort).
+    held = labels[report_ids]
+    used = np.zeros(int(held.max()) + 1 if len(held) else 0, dtype=np.int64)
+    used[held] = 1
+    return report_ids, (np.cumsum(used) - 1)[held]
 
 
 def _agency_text(codes: list[str]) -> Callable[[int], str]:

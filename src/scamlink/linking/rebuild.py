@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection
 
-from scamlink.indicators.types import Indicator, IndicatorType
-from scamlink.indicators.warninglists import WARNINGLISTS, warninglist_hit
+from scamlink.indicators.types import IndicatorType
+from scamlink.indicators.warninglists import WARNINGLISTS, warninglist_of
 from scamlink.linking.engine import (
     DuckDBEngine,
     Ints,
@@ -71,20 +71,12 @@ class StoreSource:
 
     def reports(self) -> Iterator[ReportChunk]:
         if self._reader is not None:
-            import pyarrow as pa
-            import pyarrow.compute as pc
-
             for ids, codes, received in self._reader.reports():
-                known = pa.array(self.agency_codes, type=codes.type)
-                index = pc.index_in(codes, value_set=known)
-                if index.null_count:
-                    for code in pc.unique(pc.filter(codes, pc.is_null(index))).to_pylist():
-                        self._agency(str(code))
-                    known = pa.array(self.agency_codes, type=codes.type)
-                    index = pc.index_in(codes, value_set=known)
+                # Codes come dictionary-encoded: each distinct code is looked up once.
+                known = np.array([self._agency(str(c)) for c in codes.dictionary.to_pylist()])
                 yield ReportChunk(
                     ids=ids,
-                    agencies=np.asarray(index.to_numpy(zero_copy_only=False), dtype=np.int64),
+                    agencies=known[codes.indices.to_numpy(zero_copy_only=False)].astype(np.int64),
                     received_microseconds=received,
                 )
             return
@@ -124,7 +116,7 @@ class StoreSource:
         for indicator_id, kind, value in partition.warninglist_candidates(
             self._conn, _EXACT_ENTRIES, (IndicatorType.DOMAIN.value,), (IndicatorType.URL.value,)
         ):
-            hit = _listed(kind, value)
+            hit = warninglist_of(kind, value)
             if hit is not None:
                 hits.append((indicator_id, self._list_index[hit]))
         hits.sort()
@@ -134,8 +126,6 @@ class StoreSource:
         )
 
 
-_TYPES = {t.value: t for t in IndicatorType}
-
 # Every (type, value) an exact warninglist holds: the candidates probed on the index.
 _EXACT_ENTRIES = frozenset(
     (kind, value)
@@ -144,10 +134,6 @@ _EXACT_ENTRIES = frozenset(
     for kind in wl.types
     for value in wl.values
 )
-
-
-def _listed(kind: str, value: str) -> str | None:
-    return warninglist_hit(Indicator(_TYPES[kind], value, value))
 
 
 @dataclass(frozen=True, slots=True)

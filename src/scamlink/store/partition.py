@@ -7,8 +7,8 @@ joined them). `lone_reports`: the reports linked to no other, with how many of t
 indicators could have linked them.
 
 The batch rebuild's reading and writing (`scamlink link rebuild`): `ColumnReader`, a second,
-read-only connection (ADBC) that hands the reports, sightings, campaigns and figures held out as
-Arrow batches built by the driver; `warninglist_candidates` and `indicator_types`, the few
+read-only connection (ADBC on PostgreSQL; on SQLite, `sqlite_columns.SqliteColumns`) that hands
+the reports, sightings, campaigns and figures held out as arrays or Arrow batches; `warninglist_candidates` and `indicator_types`, the few
 indicators whose values or types the rebuild needs; `put_figures` and `drop_figures`, the
 figures that changed.
 
@@ -36,6 +36,7 @@ from scamlink.store.schema import (
     reports,
     sightings,
 )
+from scamlink.store.sqlite_columns import SqliteColumns, parsed, split
 
 # Rows fetched per round trip (a server-side cursor on PostgreSQL): memory stays flat.
 CHUNK = 10_000
@@ -303,19 +304,21 @@ class ColumnReader:
     """A second, read-only connection to the store that reads whole tables as Arrow batches.
 
     On PostgreSQL through ADBC (the driver builds the columns in C, no Python object per row).
-    On SQLite through Python's own `sqlite3`, rows turned into columns a batch at a time: an ADBC
-    SQLite driver would load a second SQLite library into the process, and two SQLite libraries
-    in one process share its POSIX locks without knowing it — closing one connection drops the
-    other's locks, which leaves stale reads and "disk I/O error" behind and can corrupt a WAL
-    database (https://www.sqlite.org/howtocorrupt.html, section 2.2.1).
+    On SQLite through Python's own `sqlite3`: an ADBC SQLite driver would load a second SQLite
+    library into the process, and two SQLite libraries in one process share its POSIX locks
+    without knowing it — closing one connection drops the other's locks, which leaves stale
+    reads and "disk I/O error" behind and can corrupt a WAL database
+    (https://www.sqlite.org/howtocorrupt.html, section 2.2.1). The graph's integer columns
+    come through `SqliteColumns` (text aggregates parsed by NumPy, two connections at once).
 
     It sees what is committed, so the caller's transaction must have written nothing the
     reads need; the rebuild holds the linking lock meanwhile, so nothing else changes either.
     """
 
-    def __init__(self, connection: Any, postgres: bool) -> None:
+    def __init__(self, connection: Any, postgres: bool, columns: SqliteColumns | None = None):
         self._db = connection
         self.postgres = postgres
+        self._columns = columns
 
     @classmethod
     def open(cls, engine: Engine) -> ColumnReader | None:
@@ -329,7 +332,11 @@ class ColumnReader:
             if not database or database == ":memory:" or database.startswith("file:"):
                 return None
             uri = f"{Path(database).resolve().as_uri()}?mode=ro"
-            return cls(sqlite3.connect(uri, uri=True, check_same_thread=False), postgres=False)
+            return cls(
+                sqlite3.connect(uri, uri=True, check_same_thread=False),
+                postgres=False,
+                columns=SqliteColumns(uri),
+            )
         try:
             import adbc_driver_postgresql.dbapi as adbc_pg
             from adbc_driver_manager import dbapi
@@ -342,6 +349,8 @@ class ColumnReader:
             return None
 
     def close(self) -> None:
+        if self._columns is not None:
+            self._columns.close()
         self._db.close()
 
     def __enter__(self) -> ColumnReader:
@@ -380,33 +389,97 @@ class ColumnReader:
             cursor.close()
 
     def reports(self) -> Iterator[tuple[Ints, Any, Ints]]:
-        """(ids, agency codes as an Arrow array, received_at in microseconds) per batch."""
+        """(ids, agency codes as a dictionary-encoded Arrow array, received_at in microseconds)
+        per batch, in no particular order of ids."""
         received = _micros_sql(self.postgres, "received_at", unixepoch=not self.postgres)
+        if self._columns is not None:
+            yield from _sqlite_reports(self._columns, received)
+            return
         sql = f"SELECT id, agency, {received} FROM reports"  # noqa: S608 (constant)
         for batch in self._batches(sql):
             yield (
                 _ints(batch.column(0)),
-                batch.column(1),
+                batch.column(1).dictionary_encode(),
                 _ints(batch.column(2)),
             )
 
     def sightings(self) -> Iterator[tuple[Ints, Ints]]:
         """(report ids, indicator ids) per batch."""
+        if self._columns is not None:
+            yield from self._columns.key_ranges("sightings", "report_id", "indicator_id")
+            return
         for batch in self._batches("SELECT report_id, indicator_id FROM sightings"):
             yield _ints(batch.column(0)), _ints(batch.column(1))
 
     def report_campaigns(self) -> Iterator[tuple[Ints, Ints]]:
         """(report ids, campaign ids) of the reports that have a campaign, per batch."""
+        if self._columns is not None:
+            yield from self._columns.key_ranges("report_campaigns", "report_id", "campaign_id")
+            return
         for batch in self._batches("SELECT report_id, campaign_id FROM report_campaigns"):
             yield _ints(batch.column(0)), _ints(batch.column(1))
 
     def held_figures(self) -> Iterator[Any]:
-        """The figures the store holds, as Arrow batches (columns as `held_figures`)."""
+        """The figures the store holds, as Arrow batches (columns as `held_figures`; on
+        SQLite the times as Arrow timestamps, -1 µs for text that does not read)."""
+        if self._columns is not None:
+            yield from _sqlite_held(self._columns)
+            return
         yield from self._batches(_held_sql())
 
 
 def _ints(column: Any) -> Ints:
     return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _sqlite_held(columns: SqliteColumns) -> Iterator[Any]:
+    import pyarrow as pa
+
+    first, last = (
+        f"coalesce({_micros_sql(False, c, unixepoch=True)}, -1)"
+        for c in ("first_seen", "last_seen")
+    )
+    sql = (
+        "SELECT count(*), group_concat(indicator_id), group_concat(report_count), "  # noqa: S608
+        f"group_concat(agencies, char(31)), group_concat({first}), group_concat({last}), "
+        "group_concat(CASE WHEN is_hub THEN 1 ELSE 0 END), "
+        "group_concat(coalesce(warninglist, ''), char(31)) "
+        "FROM indicator_stats WHERE indicator_id >= ? AND indicator_id < ?"
+    )
+    for rows, ids, counts, codes, firsts, lasts, hubs, listed in columns.ranges(
+        "indicator_stats", "indicator_id", sql
+    ):
+        yield pa.record_batch(
+            [
+                pa.array(parsed(ids, rows)),
+                pa.array(parsed(counts, rows)),
+                pa.array(split(codes, rows), type=pa.string()),
+                pa.array(parsed(firsts, rows).view("datetime64[us]")),
+                pa.array(parsed(lasts, rows).view("datetime64[us]")),
+                pa.array(parsed(hubs, rows)),
+                pa.array(split(listed, rows), type=pa.string()),
+            ],
+            names=list(HELD_COLUMNS),
+        )
+
+
+def _sqlite_reports(columns: SqliteColumns, received: str) -> Iterator[tuple[Ints, Any, Ints]]:
+    import pyarrow as pa
+
+    # One agency at a time, on the index that holds agency, received_at and id (a search of
+    # the index, not a scan of the reports' narratives).
+    sql = (
+        f"SELECT count(*), group_concat(id), group_concat({received}) "  # noqa: S608 (constant)
+        "FROM reports WHERE agency = ?"
+    )
+    agencies = columns.distinct("reports", "agency")
+    for agency, (rows, ids, stamps) in zip(
+        agencies, columns.rows((sql, (agency,)) for agency in agencies), strict=True
+    ):
+        codes = pa.DictionaryArray.from_arrays(
+            pa.array(np.zeros(rows, dtype=np.int32)), pa.array([agency], type=pa.string())
+        )
+        yield parsed(ids, rows), codes, parsed(stamps, rows)
 
 
 _PUT_COLUMNS = (
