@@ -280,9 +280,7 @@ def test_the_column_reader_reads_what_is_committed(engine: Engine) -> None:
     read = sorted(
         (i, code, stamp)
         for ids, codes, received in batches
-        for i, code, stamp in zip(
-            ids.tolist(), codes.to_pylist(), received.tolist(), strict=True
-        )
+        for i, code, stamp in zip(ids.tolist(), codes.to_pylist(), received.tolist(), strict=True)
     )
     stamp = int(datetime(2026, 3, 1, 9, 30, tzinfo=UTC).timestamp() * 1e6)
     assert read == [
