@@ -172,6 +172,26 @@ def test_an_unreadable_upload_says_why(app: FastAPI, engine: Engine) -> None:
     assert "missing column" in summary
 
 
+def test_an_upload_without_a_file_or_in_an_unknown_format_says_so_in_the_readers_language(
+    app: FastAPI, engine: Engine
+) -> None:
+    client = _officer(app, engine)
+    form = {"csrf_token": csrf_from(client), "format": "", "encoding": ""}
+    nothing = client.post("/reports/upload", data=form)
+    assert nothing.status_code == 400
+    assert "Choose a file to upload." in nothing.text
+    upload = {"file": ("r.pdf", b"%PDF-1.7", "application/pdf")}
+    unknown = client.post("/reports/upload", data={**form, "format": "pdf"}, files=upload)
+    assert unknown.status_code == 400
+    assert "Unknown file format “pdf”" in unknown.text
+    client.get("/reports/upload?lang=ko")
+    form["csrf_token"] = csrf_from(client)
+    korean = client.post("/reports/upload", data={**form, "format": "pdf"}, files=upload)
+    assert korean.status_code == 400
+    assert "알 수 없는 파일 형식 “pdf”" in korean.text
+    assert "업로드할 파일을 선택하세요." in client.post("/reports/upload", data=form).text
+
+
 def test_someone_elses_upload_is_not_found(app: FastAPI, engine: Engine) -> None:
     client = _officer(app, engine)
     form = {"csrf_token": csrf_from(client)}

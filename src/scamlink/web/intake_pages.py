@@ -53,6 +53,8 @@ from scamlink.web.rendering import render
 from scamlink.web.state import web_state
 from scamlink.web.upload_jobs import UPLOADS, UploadJobs
 
+CHOOSE_A_FILE = N_("Choose a file to upload.")
+UNKNOWN_FORMAT = N_("Unknown file format “%(format)s”: choose CSV, XLSX or JSON Lines.")
 UPLOAD_TOO_LARGE = N_(
     "The file is larger than the upload limit of %(limit)s MB. Import it on the server with "
     "“scamlink import reports”, or split it."
@@ -264,11 +266,16 @@ def _upload_limit(request: Request) -> int:
     return int(web_state(request).settings.report_upload_max_mb * (1 << 20))
 
 
+def _said(request: Request, message: str) -> str:
+    """A message in the reader's language."""
+    return translations(request_locale(request)).gettext(message)
+
+
 def _too_large(request: Request, user: UserRecord) -> HTMLResponse:
     """413 with the limit, said before anything is imported."""
     limit_mb = web_state(request).settings.report_upload_max_mb
-    text = translations(request_locale(request)).gettext(UPLOAD_TOO_LARGE)
-    return _upload_page(request, user, error=text % {"limit": f"{limit_mb:g}"}, status_code=413)
+    text = _said(request, UPLOAD_TOO_LARGE) % {"limit": f"{limit_mb:g}"}
+    return _upload_page(request, user, error=text, status_code=413)
 
 
 @router.post("/reports/upload", name="report_upload_submit", response_class=HTMLResponse)
@@ -284,11 +291,15 @@ async def report_upload_submit(
     try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
-            return _upload_page(request, user, error="choose a file to upload", status_code=400)
+            return _upload_page(request, user, error=_said(request, CHOOSE_A_FILE), status_code=400)
         if upload.size is not None and upload.size > _upload_limit(request):  # no Content-Length
             return _too_large(request, user)
         try:
             file_format = _format(form.get("format"))
+        except ValueError as exc:
+            error = _said(request, UNKNOWN_FORMAT) % {"format": str(exc)}
+            return _upload_page(request, user, error=error, status_code=400)
+        try:
             encoding = _encoding(form.get("encoding"))
         except ValueError as exc:
             return _upload_page(request, user, error=str(exc), status_code=400)
@@ -308,7 +319,7 @@ def _format(value: object) -> FileFormat | None:
     try:
         return FileFormat(value)
     except ValueError:
-        raise ValueError(f"unknown format {value!r}") from None
+        raise ValueError(value) from None
 
 
 def _encoding(value: object) -> Any:
