@@ -5,8 +5,9 @@ scamlink: `tracing.importing.import_transfers` — the file is large, so it is r
 DuckDB, which checks every row and sorts the canonical rows into key order; each distinct
 address is validated once (TRON base58check) as a batch brings it; the batches go, while DuckDB
 produces the next ones, into the store in one transaction (SQLite: one `INSERT … SELECT` a
-batch over its columns bound as BLOBs; PostgreSQL: COPY), and the two secondary indexes are
-built afterwards.
+batch over its columns bound as BLOBs, packed on the reading thread; PostgreSQL: COPY), and the
+two secondary indexes are built afterwards (SQLite: the sorter's helper threads sort and merge
+beside the writer's scan).
 Peer: the obvious Python import — `csv.reader` row by row, the same per-row checks
 (`plain_csv`), `executemany` INSERT … ON CONFLICT DO NOTHING in batches of 10,000, one
 transaction. The peer runs on the file's first BENCH_TRANSFERS_PEER_ROWS rows (default 200,000;

@@ -14,15 +14,18 @@ import pyarrow as pa
 import pytest
 from sqlalchemy import Engine, inspect
 
+from scamlink.store import transfers as transfers_store
 from scamlink.store.engine import open_engine
 from scamlink.store.migrate import upgrade
 from scamlink.store.transfers import (
     SqlTransferSource,
+    _execute_packed,
     _insert_sqlite,
-    _insert_sqlite_packed,
     amount_text,
     bulk_load,
+    bulk_prepare,
     count_transfers,
+    pack_sqlite,
     store_transfers,
 )
 from scamlink.tracing.model import Chain, Transfer, UtxoInput, UtxoOutput, UtxoTx
@@ -266,6 +269,63 @@ def test_bulk_load_keeps_values_that_hold_a_whole_batch(engine: Engine) -> None:
     assert (alone.block, alone.amount, alone.token_contract) == (None, Decimal("0.000001"), "")
 
 
+def test_bulk_load_takes_batches_prepared_beforehand(engine: Engine) -> None:
+    """`bulk_prepare`'s batches (made on the reading thread) store what plain batches store,
+    a batch the packed statement declines (a NULL among blocks) included."""
+    prepare = bulk_prepare(engine)
+    plain = _batch(engine, [("a" * 64, 0), ("a" * 64, 1)])
+    blocks = pa.array([None, 61_000_001], pa.int64())
+    declined = _batch(engine, [("b" * 64, 0), ("b" * 64, 1)])
+    declined = declined.set_column(declined.schema.get_field_index("block"), "block", blocks)
+    counts = bulk_load(engine, [prepare(plain), prepare(declined)], rows=4)
+    assert (counts.stored, counts.duplicates) == (4, 0)
+    again = bulk_load(engine, [prepare(_batch(engine, [("b" * 64, 1), ("c" * 64, 0)]))], rows=2)
+    assert (again.stored, again.duplicates) == (1, 1)  # into the filled table, staged
+    got = SqlTransferSource(engine).incoming(Chain.TRON, B, "USDT", None, T0 + timedelta(days=1))
+    assert [(t.tx_hash[0], t.index, t.block) for t in got] == [
+        ("a", 0, None),
+        ("a", 1, None),
+        ("b", 0, None),
+        ("b", 1, 61_000_001),
+        ("c", 0, None),
+    ]
+
+
+def test_sqlite_builds_the_indexes_with_helper_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The secondary indexes of a bulk load into an empty SQLite table are sorted with the
+    sorter's helper threads; with a cache small enough for several sorted runs (merged by those
+    threads) the indexes are sound and answer the trace's reads."""
+    sqlite_engine = open_engine(f"sqlite:///{tmp_path / 'threads.db'}")
+    upgrade(sqlite_engine)
+    statements: list[str] = []
+    connect = transfers_store._bulk_connect
+
+    def traced(engine: Engine) -> Any:
+        db = connect(engine)
+        db.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(transfers_store, "_bulk_connect", traced)
+    monkeypatch.setattr(transfers_store, "INDEX_CACHE_KIB", 64)  # runs of the 1 MB minimum
+    rows = 30_000
+    batch = _varied(rows)
+    senders = pa.array([f"T{n % 997:033d}" for n in range(rows)])
+    batch = batch.set_column(batch.schema.get_field_index("from_address"), "from_address", senders)
+    assert bulk_load(sqlite_engine, [batch], rows=rows).stored == rows
+    builds = [n for n, s in enumerate(statements) if s.startswith("CREATE INDEX")]
+    assert len(builds) == 2
+    assert "PRAGMA threads=2" in statements[: builds[0]]
+    with sqlite_engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
+    sender = f"T{5:033d}"
+    got = SqlTransferSource(sqlite_engine).outgoing(Chain.TRON, sender, "USDT", T0, None)
+    expected = [n for n in range(rows) if n % 997 == 5 and n % 2]  # "USDT" on odd rows
+    assert sorted(int(t.tx_hash, 16) for t in got) == expected
+    sqlite_engine.dispose()
+
+
 def test_a_failing_bulk_load_stores_nothing_and_keeps_the_indexes(engine: Engine) -> None:
     def failing() -> Iterator[pa.RecordBatch]:
         yield _batch(engine, [("a" * 64, 0)])
@@ -315,7 +375,7 @@ def _rows_of(cursor: Any) -> list[tuple[Any, ...]]:
 def test_packed_sqlite_insert_stores_what_executemany_stores(
     tmp_path: Path, column: str | None, values: list[Any] | None, packed: bool
 ) -> None:
-    """The one-statement SQLite insert (`_insert_sqlite_packed`) stores exactly the rows the
+    """The one-statement SQLite insert (`pack_sqlite`) stores exactly the rows the
     row-by-row insert stores, and declines (writing nothing) a batch it cannot carry exactly."""
     batch = _varied(40)
     if column is not None and values is not None:
@@ -333,7 +393,9 @@ def test_packed_sqlite_insert_stores_what_executemany_stores(
         db = sqlite3.connect(database, isolation_level=None)
         cursor = db.cursor()
         if packed_path:
-            assert _insert_sqlite_packed(cursor, "transfers", batch) is packed
+            prepared = pack_sqlite(batch)
+            assert (prepared.values is not None) is packed
+            _execute_packed(cursor, "transfers", prepared)
             if not packed:
                 assert _rows_of(cursor) == []
                 _insert_sqlite(cursor, "transfers", batch)

@@ -4,6 +4,7 @@ CSV files giving the same outcome as the regular path, and every import audited.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from scamlink.interop.transfers.common import TransferFileError
 from scamlink.sharing.audit import Actor
 from scamlink.store.schema import audit_log, btc_inputs
 from scamlink.store.transfers import SqlTransferSource, count_transfers
-from scamlink.tracing.importing import import_transfers
+from scamlink.tracing.importing import _prepared, import_transfers
 from scamlink.tracing.model import Chain
 
 DATA = Path(__file__).parents[1] / "interop" / "transfers" / "data"
@@ -154,6 +155,58 @@ def test_bulk_path_names_bad_rows_and_stores_nothing(engine: Engine, tmp_path: P
     assert [(p.line, p.field) for p in regular.rejected] == expected
     assert "bad checksum" in bulk.rejected[1].reason
     assert "negative amount -4" in bulk.rejected[0].reason
+
+
+def test_bulk_path_keeps_fractions_of_a_second_in_utc(engine: Engine, tmp_path: Path) -> None:
+    """Microseconds and the zone's offset come through the DuckDB path as the regular path has
+    them; on SQLite as exactly the text SQLAlchemy writes (`SQLITE_TS_FORMAT`, no zone)."""
+    path = tmp_path / "fractions.csv"
+    path.write_text(
+        HEADER
+        + f"tron,{'a' * 64},0,2024-05-01T08:00:00.5+02:00,{VICTIM},{COLLECTION},USDT,1\n"
+        + f"tron,{'b' * 64},0,1714550400,{VICTIM},{COLLECTION},USDT,2\n"
+        + f"tron,{'c' * 64},0,2024-05-01T23:59:59.000001Z,{VICTIM},{COLLECTION},USDT,3\n"
+    )
+    summary = import_transfers(engine, path, Chain.TRON, bulk_bytes=0)
+    assert summary.bulk
+    assert summary.stored == 3
+    got = SqlTransferSource(engine).outgoing(Chain.TRON, VICTIM, "USDT", _t0(), None)
+    assert [t.timestamp for t in got] == [
+        datetime(2024, 5, 1, 6, 0, 0, 500_000, tzinfo=UTC),
+        datetime(2024, 5, 1, 8, 0, tzinfo=UTC),
+        datetime(2024, 5, 1, 23, 59, 59, 1, tzinfo=UTC),
+    ]
+    if engine.dialect.name == "sqlite":  # the text exactly as SQLAlchemy writes it
+        with engine.connect() as conn:
+            texts = conn.exec_driver_sql("SELECT ts FROM transfers ORDER BY ts").scalars().all()
+        assert texts == [
+            "2024-05-01 06:00:00.500000",
+            "2024-05-01 08:00:00.000000",
+            "2024-05-01 23:59:59.000001",
+        ]
+
+
+def test_prepared_batches_close_the_reader_when_the_load_stops() -> None:
+    """The batches are prepared for the store on the reading thread; a load that stops early (a
+    failed write) closes the reader too, so DuckDB's connection does not outlive the import."""
+    closed: list[str] = []
+
+    def reader() -> Iterator[int]:
+        try:
+            yield from range(10)
+        finally:
+            closed.append("reader")
+
+    batches = reader()
+    prepared = _prepared(batches, lambda n: n * 10)
+    assert [next(prepared), next(prepared)] == [0, 10]
+    prepared.close()
+    assert closed == ["reader"]
+    failing = _prepared(reader(), lambda n: 1 // (n - 1))  # fails on the second batch
+    assert next(failing) == -1
+    with pytest.raises(ZeroDivisionError):
+        next(failing)
+    assert closed == ["reader", "reader"]
 
 
 def test_bulk_path_refuses_a_broken_csv(engine: Engine, tmp_path: Path) -> None:

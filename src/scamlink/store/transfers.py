@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import io
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,6 +45,13 @@ from scamlink.tracing.model import Chain, Transfer, UtxoInput, UtxoOutput, UtxoT
 _CHECK_CHUNK = 500
 # SQLite page cache of the bulk loader's connection (KiB, negative cache_size), bounded.
 BULK_CACHE_KIB = 262_144
+# While the secondary indexes are built: a smaller page cache (the build reads the table once
+# in order and appends the index), which also sizes each of the sorter's runs, and helper
+# threads that sort and merge those runs beside the writer's scan. One index over 10M rows
+# (load 2.6-6, so CPU seconds): the writer's thread 9-12 s instead of 23-33 s, all threads
+# 26-31 s instead of 23-33 s; peak 0.54 GB as without threads (1.07 GB with the 256 MB cache).
+INDEX_CACHE_KIB = 131_072
+INDEX_SORT_THREADS = 2
 # The SQLite text form of a timestamp, as SQLAlchemy's DateTime writes it.
 SQLITE_TS_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -386,46 +393,60 @@ def _insert_sqlite(cursor: Any, table: str, batch: Any) -> None:
         cursor.executemany(insert, ((),) * batch.num_rows)
 
 
-def _insert_sqlite_packed(cursor: Any, table: str, batch: Any) -> bool:
-    """Append an Arrow batch to `table` in ONE statement, without a Python object per value:
-    each bound column goes as one BLOB, its values padded with spaces to the batch's widest
-    (Arrow's string buffer as it is), and SQLite cuts row i's value out with `substr` (a BLOB's
-    `substr` counts bytes, so each cut costs the same) over a counter from a recursive CTE.
-    A constant column is a literal, as in `_insert_sqlite`. Returns False, having written
-    nothing, for a batch this cannot carry exactly (a NULL in a varying column, a value with
-    a trailing space that the padding's `rtrim` would take, non-ASCII text whose byte width
-    differs from its width in characters, a type other than text or integer)."""
+@dataclass(frozen=True, slots=True)
+class SqliteBatch:
+    """An Arrow batch made ready for SQLite's one-statement insert (`pack_sqlite`): the SELECT's
+    expressions over the row counter `i` and the BLOBs they cut values from; `values` is None
+    when the batch must go row by row (`_insert_sqlite`)."""
+
+    batch: Any
+    values: tuple[str, ...] | None
+    blobs: tuple[Any, ...] = ()
+
+    @property
+    def num_rows(self) -> int:
+        return int(self.batch.num_rows)
+
+
+def pack_sqlite(batch: Any) -> SqliteBatch:
+    """Prepare an Arrow batch for `_execute_packed` without a Python object per value: each
+    varying column becomes one BLOB, its values padded with spaces to the batch's widest
+    (Arrow's string buffer as it is), which SQLite cuts row i's value out of with `substr` (a
+    BLOB's `substr` counts bytes, so each cut costs the same). A constant column is a literal,
+    as in `_insert_sqlite`. Pure Arrow work, so it can run on another thread than the writer's
+    (`bulk_prepare`). Declines (values None) a batch this cannot carry exactly: a NULL in a
+    varying column, a value with a trailing space that the padding's `rtrim` would take,
+    non-ASCII text whose byte width differs from its width in characters, a type other than
+    text or integer."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    declined = SqliteBatch(batch, None)
     rows = batch.num_rows
-    if not rows:
-        return True
-    names = batch.schema.names
     values: list[str] = []
     blobs: list[Any] = []
-    for column in batch.columns:
+    for column in batch.columns if rows else ():
         if pc.count_distinct(column, mode="all").as_py() == 1:
             literal = _sqlite_literal(column[0].as_py())
             if literal is not None:
                 values.append(literal)
                 continue
         if column.null_count:
-            return False
+            return declined
         integer = pa.types.is_integer(column.type)
         if integer:
             text = pc.cast(column, pa.string())
         elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             text = column.cast(pa.string())
             if not pc.all(pc.string_is_ascii(text)).as_py():
-                return False
+                return declined
             if (
                 pc.any(pc.ends_with(text, " ")).as_py()
                 or pc.any(pc.match_substring(text, "\x00")).as_py()
             ):
-                return False
+                return declined
         else:
-            return False
+            return declined
         lengths = pc.min_max(pc.binary_length(text)).as_py()
         width = int(lengths["max"])
         if lengths["min"] != width:
@@ -441,14 +462,31 @@ def _insert_sqlite_packed(cursor: Any, table: str, batch: Any) -> bool:
             values.append(f"rtrim({cut}, ' ')")
         else:
             values.append(f"CAST({cut} AS TEXT)")
+    return SqliteBatch(batch, tuple(values), tuple(blobs))
+
+
+def _execute_packed(cursor: Any, table: str, packed: SqliteBatch) -> None:
+    """Append a packed batch to `table` in ONE statement, its rows counted by a recursive CTE."""
+    rows = packed.num_rows
+    if not rows or packed.values is None:
+        return
+    names = packed.batch.schema.names
     # `table` and the column names are this module's constants; every literal is quoted by
     # `_sqlite_literal`, every other value is bound.
     cursor.execute(
         f"WITH RECURSIVE r(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM r WHERE i < {rows - 1}) "  # noqa: S608
-        f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} FROM r",
-        blobs,
+        f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(packed.values)} FROM r",
+        packed.blobs,
     )
-    return True
+
+
+def bulk_prepare(engine: Engine) -> Callable[[Any], Any]:
+    """What `bulk_load` can be given instead of an Arrow batch, made from one on any thread:
+    on SQLite the packed batch, so that the Arrow work (a third of the writer's time a batch)
+    runs beside the writer instead of before it; PostgreSQL takes the batch as it is."""
+    if bulk_postgres(engine):
+        return lambda batch: batch
+    return pack_sqlite
 
 
 def _sqlite_literal(value: object) -> str | None:
@@ -509,16 +547,19 @@ _SECONDARY = (
 def bulk_load(engine: Engine, batches: Iterable[Any], rows: int) -> StoreCounts:
     """Store Arrow record batches of `BULK_COLUMNS` — unique by (chain, tx_hash, idx) and in
     that order; ts: timestamp[us, UTC] on PostgreSQL, the SQLite text form on SQLite; amount:
-    plain decimal text — in ONE transaction. Nothing is stored unless everything is.
+    plain decimal text — in ONE transaction. Nothing is stored unless everything is. A batch
+    may come already prepared by `bulk_prepare`'s function.
 
     Into an empty table the two secondary indexes are dropped and built again afterwards (a
     sort each, much cheaper than millions of random B-tree inserts; the table is locked
-    meanwhile) and the batches go straight in (PostgreSQL: one COPY; SQLite: executemany).
+    meanwhile; on SQLite with the sorter's helper threads, `_build_secondary`) and the batches
+    go straight in (PostgreSQL: one COPY; SQLite: one statement a batch, `pack_sqlite`).
     Otherwise they are staged in a temporary table and inserted from there with duplicates
     skipped. `rows` is the file's row count; duplicates = rows - stored.
 
-    (SQLite's helper threads for the index sorts, `PRAGMA threads=2`, were tried and left out:
-    at 10M rows the two builds took 162 s of CPU instead of the main thread's 84 s.)"""
+    (An earlier measurement of `PRAGMA threads=2` counted 162 s of CPU for the two builds at 10M
+    rows against 84 s without; measured again with a 128 MB cache (`INDEX_CACHE_KIB`) the
+    threads cost about as much CPU in all and take more than half off the writer's thread.)"""
     postgres = bulk_postgres(engine)
     db = _bulk_connect(engine)
     try:
@@ -537,8 +578,7 @@ def bulk_load(engine: Engine, batches: Iterable[Any], rows: int) -> StoreCounts:
                 for name, _columns in _SECONDARY:
                     cursor.execute("DROP INDEX " + name)
                 stored = _straight_in(cursor, batches, postgres)
-                for name, columns in _SECONDARY:
-                    cursor.execute("CREATE INDEX " + name + " ON transfers (" + columns + ")")
+                _build_secondary(cursor, postgres)
             else:
                 stored = _staged(cursor, batches, postgres)
             db.commit()
@@ -554,6 +594,15 @@ def bulk_load(engine: Engine, batches: Iterable[Any], rows: int) -> StoreCounts:
     return StoreCounts(stored=stored, duplicates=max(rows - stored, 0))
 
 
+def _build_secondary(cursor: Any, postgres: bool) -> None:
+    """The secondary indexes, built after an empty table was filled (one sort each)."""
+    if not postgres:
+        cursor.execute(f"PRAGMA cache_size=-{INDEX_CACHE_KIB}")
+        cursor.execute(f"PRAGMA threads={INDEX_SORT_THREADS}")
+    for name, columns in _SECONDARY:
+        cursor.execute("CREATE INDEX " + name + " ON transfers (" + columns + ")")
+
+
 def _straight_in(cursor: Any, batches: Iterable[Any], postgres: bool) -> int:
     """Empty table: the (unique, ordered) batches appended as they come."""
     if postgres:
@@ -567,10 +616,14 @@ def _straight_in(cursor: Any, batches: Iterable[Any], postgres: bool) -> int:
 
 
 def _append_sqlite(cursor: Any, table: str, batch: Any) -> None:
-    # The packed statement costs a quarter less CPU a row (1M rows: 3.1-3.3 s against
-    # 4.1-4.3 s); executemany takes the batches it declines.
-    if not _insert_sqlite_packed(cursor, table, batch):
-        _insert_sqlite(cursor, table, batch)
+    """Append an Arrow batch, or one `pack_sqlite` already prepared. The packed statement costs
+    a quarter less CPU a row (1M rows: 3.1-3.3 s against 4.1-4.3 s); executemany takes the
+    batches it declines."""
+    packed = batch if isinstance(batch, SqliteBatch) else pack_sqlite(batch)
+    if packed.values is None:
+        _insert_sqlite(cursor, table, packed.batch)
+    else:
+        _execute_packed(cursor, table, packed)
 
 
 def _staged(cursor: Any, batches: Iterable[Any], postgres: bool) -> int:

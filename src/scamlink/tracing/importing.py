@@ -21,7 +21,7 @@ the bulk path right after its own bulk transaction); a refused file is audited t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from scamlink.store.transfers import (
     StoreCounts,
     bulk_load,
     bulk_postgres,
+    bulk_prepare,
     store_transfers,
 )
 from scamlink.tracing.model import Chain, Transfer, UtxoTx
@@ -183,9 +184,10 @@ def _bulk(
     summary = TransferImportSummary(TransferFormat.PLAIN_CSV, chain, digest, bulk=True)
     with bulk_csv.spill_folder() as spill:
         rows = bulk_csv.BulkRows(path, chain, Path(spill), postgres=bulk_postgres(engine))
+        prepared = _prepared(rows, bulk_prepare(engine))
 
         def counted() -> Iterator[Any]:
-            for batch in bulk_csv.read_ahead(rows):
+            for batch in bulk_csv.read_ahead(prepared):
                 yield batch
                 if progress is not None:
                     progress(batch.num_rows)
@@ -203,6 +205,19 @@ def _bulk(
     summary.rows, summary.stored = rows.rows, counts.stored
     summary.duplicates = rows.rows - counts.stored
     return summary
+
+
+def _prepared(batches: Iterable[Any], prepare: Callable[[Any], Any]) -> Iterator[Any]:
+    """The batches made ready for the store on the reading thread (`read_ahead`'s), so that
+    the writer only writes; the reader is closed with this generator (DuckDB's connection)."""
+    source = iter(batches)
+    try:
+        for batch in source:
+            yield prepare(batch)
+    finally:
+        close = getattr(source, "close", None)
+        if close is not None:
+            close()
 
 
 def _audit_details(summary: TransferImportSummary) -> dict[str, object]:
