@@ -5,15 +5,21 @@ from __future__ import annotations
 import gc
 import json
 import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from scamlink.config import Settings
+from scamlink.lookup.keys import range_prefix
+from scamlink.lookup.service import Answer, LookupService, answer_json
 from scamlink.sharing.roles import Role
 from scamlink.sharing.tlp import Tlp
+from scamlink.store.schema import lookup_query_log
 from scamlink.web.app import create_app
 from tests.lookup.support import add, held_build, phone, url_keys, wait_ready
 from tests.web.support import add_key, add_user, bearer, client_for, csrf_from, sign_in
@@ -162,6 +168,112 @@ def test_the_batch_refuses_what_it_cannot_read(app: FastAPI, engine: Engine) -> 
     assert client.post("/api/v1/lookup/batch", json=["a"]).status_code == 403
     forged = bearer("slk_forged_key")
     assert client.post("/api/v1/lookup/batch", json=["a"], headers=forged).status_code == 401
+
+
+def test_the_batch_body_is_the_one_the_standard_encoder_made(
+    app: FastAPI, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch is encoded by orjson from leaner bodies (`service.answers_json`): byte for
+    byte what JSONResponse made of `answer_json` of each answer, for every kind of answer."""
+    add(engine, "clear", (phone(A),))
+    add(engine, "amber", (phone(B),), tlp=Tlp.AMBER)
+    add(engine, "homoglyph", url_keys("http://аррӏе.com/login"))
+    add_user(engine, "partner@bank.test", "KNPA", Role.PARTNER)
+    headers = bearer(add_key(engine, "partner@bank.test", "lookup"))
+    values = [
+        "010-1111-2222",  # reported, with the facts the partner may see
+        "+82 10 3333 4444",  # an AMBER report
+        "010-1111-2222",  # a repeat: the same answer
+        "https://аррӏе.com/other",  # raised by its reported domain, both forms of it
+        "http://例え.テスト/パス?q=値",  # a Unicode domain nobody reported
+        "+60362047788",  # warninglisted (safe-listed) phone number
+        "https://www.ababank.com/",  # warninglisted link
+        "+66 81 234 5678",  # plain phone numbers, three ways of writing
+        "081-234-5679",
+        "+6681234567",
+        "scam@example.com",
+        "@scammer",
+        "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+        "",  # invalid values with their reasons, echoed
+        "hello",
+        "1234",
+        'quote " backslash \\ tab \t nul \x00 sep \u2028 😀 \u202e',
+        "x" * 3000,  # too long: refused, shown cut with "…"
+    ]
+    service: LookupService = app.state.lookup
+    answered: list[list[Answer]] = []
+    lookup_many = service.lookup_many
+
+    def kept(*args: Any, **kwargs: Any) -> list[Answer]:
+        answers = lookup_many(*args, **kwargs)
+        answered.append(answers)
+        return answers
+
+    monkeypatch.setattr(service, "lookup_many", kept)
+    response = client_for(app).post(
+        "/api/v1/lookup/batch", json={"values": values, "country": "KR"}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    (answers,) = answered
+    before = JSONResponse(
+        {"count": len(answers), "seen_as": "member", "answers": [answer_json(a) for a in answers]}
+    )
+    assert response.content == before.body
+    assert response.headers["content-type"] == before.headers["content-type"]
+    shown = response.json()["answers"]
+    assert {a["verdict"] for a in shown} >= {"reported", "unknown", "safe-listed", "invalid"}
+    assert shown[0]["facts"]["reports"] == 1
+    assert shown[3]["verdict_from"] == "domain"
+    assert shown[5]["warninglist"]
+    assert shown[16]["query"] == values[16]
+    assert shown[17]["query"].endswith("…")
+
+
+def test_the_batch_refuses_a_body_that_is_not_unicode_or_nests_too_deep(
+    app: FastAPI, engine: Engine
+) -> None:
+    add_user(engine, "partner@bank.test", "KNPA", Role.PARTNER)
+    headers = {**bearer(add_key(engine, "partner@bank.test", "lookup"))}
+    headers["content-type"] = "application/json"
+    client = client_for(app)
+    # A lone surrogate is valid JSON but not text: refused, not a failure to encode its echo.
+    lone = client.post("/api/v1/lookup/batch", content=b'["\\ud800 x"]', headers=headers)
+    assert lone.status_code == 422
+    assert "surrogate" in lone.json()["error"]["message"]
+    deep = client.post("/api/v1/lookup/batch", content=b"[" * 100_000, headers=headers)
+    assert deep.status_code == 422
+    assert "nests too deep" in deep.json()["error"]["message"]
+    # What orjson refuses and this route always read is read as before.
+    for body in (b'\xef\xbb\xbf["+66812345678"]', b'{"values": ["+66812345678"], "n": NaN}'):
+        taken = client.post("/api/v1/lookup/batch", content=body, headers=headers)
+        assert taken.status_code == 200, body
+        assert taken.json()["answers"][0]["canonical"] == "+66812345678"
+    pair = client.post("/api/v1/lookup/batch", content=b'["\\ud83d\\ude00"]', headers=headers)
+    assert pair.json()["answers"][0]["query"] == "😀"  # a surrogate pair is one character
+
+
+def test_the_batch_is_in_the_query_log(app: FastAPI, engine: Engine) -> None:
+    """The batch hands its answers to the query log as they are; the log's writer reads them."""
+    add_user(engine, "partner@bank.test", "KNPA", Role.PARTNER)
+    headers = bearer(add_key(engine, "partner@bank.test", "lookup"))
+    since = datetime.now(UTC) - timedelta(seconds=1)
+    values = ["+66 81 234 5678", "081-234-5679", "hello", "+66 81 234 5678"]
+    response = client_for(app).post(
+        "/api/v1/lookup/batch", json={"values": values, "country": "TH"}, headers=headers
+    )
+    assert response.status_code == 200
+    app.state.lookup_query_log.flush()
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(lookup_query_log.c.prefix, lookup_query_log.c.verdict).where(
+                lookup_query_log.c.channel == "batch", lookup_query_log.c.at >= since
+            )
+        ).all()
+    # Each answered value (the invalid one has no key to log), its hash prefix only.
+    prefixes = [range_prefix("+66812345678"), range_prefix("+66812345679")]
+    assert sorted(rows) == sorted(
+        [(prefixes[0], "unknown"), (prefixes[1], "unknown"), (prefixes[0], "unknown")]
+    )
 
 
 def test_a_signed_in_session_posts_the_batch_with_its_csrf_token(

@@ -1,11 +1,12 @@
 """The public query log, batched: what was asked is kept as the 5-hex prefix of its key's hash.
 
 `QueryLog.add` (a prefix) and `add_values` (canonical values, hashed later) append to a list in
-memory and return: a lookup pays an append. A timer thread, started when the first entry of a
-batch arrives, turns values into prefixes and writes everything gathered within `interval`
-seconds in one statement (at once when `max_batch` entries wait). A value stays in memory at
-most that long and is never written. Entries in memory when the process dies are lost: it is a
-log of load and abuse, not a record anyone acknowledged.
+memory and return: a lookup pays an append — a batch's 10,000 values one append too, their
+collection kept as it is and read by the writer (`add_values`). A timer thread, started when the
+first entry of a batch arrives, turns values into prefixes and writes everything gathered within
+`interval` seconds in one statement (at once when `max_batch` entries wait). A value stays in
+memory at most that long and is never written. Entries in memory when the process dies are
+lost: it is a log of load and abuse, not a record anyone acknowledged.
 
 With a `retention` (`Settings.lookup_log_retention_days`, 90), the same thread deletes entries
 older than that, at most every `prune_every` seconds (an hour), after a write: the log holds
@@ -17,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sized
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine
@@ -28,8 +29,11 @@ from scamlink.store.lookup_log import CHANNELS, QueryEntry, insert_entries, prun
 
 _log = logging.getLogger(__name__)
 
-# at, channel, prefix or canonical value, whether it is a prefix already, verdict
-Pending = tuple[datetime, str, str, bool, str | None]
+# (prefix or canonical value or None, verdict)
+Answered = tuple[str | None, str | None]
+# What one call added: at, channel, whether the texts are prefixes already, the entries (a
+# collection the caller no longer changes: read when written), their number at most.
+Pending = tuple[datetime, str, bool, Iterable[Answered], int]
 
 
 class QueryLog:
@@ -53,30 +57,34 @@ class QueryLog:
         self.pruned = 0  # entries deleted by this writer so far
         self._lock = threading.Lock()
         self._pending: list[Pending] = []
+        self._count = 0  # entries in `_pending`, values without a canonical key included
         self._timer: threading.Timer | None = None
 
     def add(self, channel: str, prefix: str, verdict: str | None = None) -> None:
         """Log one request that sent a hash prefix (the range route)."""
         if len(prefix) != PREFIX_HEX:
             raise ValueError("the query log keeps a 5-character hash prefix, nothing longer")
-        self._append(channel, [(datetime.now(UTC), channel, prefix, True, verdict)])
+        self._append((datetime.now(UTC), channel, True, ((prefix, verdict),), 1))
 
-    def add_values(self, channel: str, answered: Iterable[tuple[str | None, str | None]]) -> None:
+    def add_values(self, channel: str, answered: Iterable[Answered]) -> None:
         """Log answered values as (canonical value or None, verdict); values without a
-        canonical key (invalid input) are not logged."""
-        at = datetime.now(UTC)
-        self._append(
-            channel, [(at, channel, value, False, verdict) for value, verdict in answered if value]
-        )
+        canonical key (invalid input) are not logged. A sized collection (a list, or a view
+        of a batch's answers) is kept as it is and read by the writer's thread, within
+        `interval`: the caller must not change it afterwards. Anything else is read now."""
+        if not isinstance(answered, Sized):
+            answered = list(answered)
+        self._append((datetime.now(UTC), channel, False, answered, len(answered)))
 
-    def _append(self, channel: str, entries: list[Pending]) -> None:
+    def _append(self, added: Pending) -> None:
+        _, channel, _, _, count = added
         if channel not in CHANNELS:
             raise ValueError(f"unknown lookup channel {channel!r}")
-        if not entries:
+        if not count:
             return
         with self._lock:
-            self._pending.extend(entries)
-            full = len(self._pending) >= self._max_batch
+            self._pending.append(added)
+            self._count += count
+            full = self._count >= self._max_batch
             if self._timer is None and not full:
                 self._timer = threading.Timer(self._interval, self.flush)
                 self._timer.daemon = True
@@ -87,16 +95,18 @@ class QueryLog:
     def flush(self) -> int:
         """Write what waits now; the number of entries written."""
         with self._lock:
-            pending, self._pending = self._pending, []
+            pending, self._pending, self._count = self._pending, [], 0
             timer, self._timer = self._timer, None
         if timer is not None and timer is not threading.current_thread():
             timer.cancel()
-        if not pending:
-            return 0
         entries = [
             QueryEntry(at, channel, text if hashed else range_prefix(text), verdict)
-            for at, channel, text, hashed, verdict in pending
+            for at, channel, hashed, answered, _ in pending
+            for text, verdict in answered
+            if text
         ]
+        if not entries:
+            return 0
         try:
             with self._engine.begin() as conn:
                 insert_entries(conn, entries)
@@ -116,5 +126,6 @@ class QueryLog:
 
     @property
     def pending(self) -> int:
+        """Entries waiting (values without a canonical key counted until they are dropped)."""
         with self._lock:
-            return len(self._pending)
+            return self._count

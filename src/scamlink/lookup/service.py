@@ -532,6 +532,51 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     return body
 
 
+def answers_json(answers: Sequence[Answer]) -> list[dict[str, Any]]:
+    """`answer_json` of each answer, for a batch (10,000 answers, to be encoded at once).
+
+    An answer the batch repeats (one object: `lookup_many`) is made once. A plain answer — no
+    reason, raised verdict, related keys, domain or facts: a phone number's, most of a
+    partner's batch — is laid out here directly, with the same keys in the same order, and
+    answers with the same phone facts share one `phone` object: ≈ 0.4 µs an answer instead of
+    1. The bodies are for encoding: they must not be changed."""
+    made: dict[int, dict[str, Any]] = {}
+    phones: dict[int, dict[str, Any]] = {}
+    shown: list[dict[str, Any]] = []
+    append = shown.append
+    for answer in answers:
+        if (
+            answer.related
+            or answer.reason is not None
+            or answer.via is not None
+            or answer.domain is not None
+            or answer.facts is not None
+        ):
+            body = made.get(id(answer))
+            if body is None:
+                body = made[id(answer)] = answer_json(answer)
+            append(body)
+            continue
+        # answer_json's keys for such an answer ("verdict": the enum's value, read directly)
+        body = {
+            "query": answer.query,
+            "type": answer.type,
+            "canonical": answer.canonical,
+            "display": answer.display,
+            "verdict": answer.verdict._value_,
+        }
+        if answer.warninglist is not None:
+            body["warninglist"] = answer.warninglist
+        facts = answer.phone
+        if facts is not None:
+            phone = phones.get(id(facts))
+            if phone is None:
+                phone = phones[id(facts)] = {"country": facts.country, "line_type": facts.line_type}
+            body["phone"] = phone
+        append(body)
+    return shown
+
+
 def _utc(when: datetime) -> str:
     """ISO 8601 in UTC (SQLite hands back naive times, which are UTC)."""
     aware = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)

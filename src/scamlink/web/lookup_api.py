@@ -20,14 +20,15 @@ import contextlib
 import gc
 import json
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
 from starlette.types import ASGIApp
 
@@ -35,7 +36,7 @@ from scamlink.config import Settings
 from scamlink.lookup.index import MembershipIndex
 from scamlink.lookup.live import INDEX_FOLDER, LiveIndex
 from scamlink.lookup.query import InvalidQuery, warm_up
-from scamlink.lookup.service import MAX_BATCH, Answer, LookupService, answer_json
+from scamlink.lookup.service import MAX_BATCH, Answer, LookupService, answer_json, answers_json
 from scamlink.sharing.api_keys import Scope
 from scamlink.sharing.roles import Viewer
 from scamlink.web.api import API_V1
@@ -201,8 +202,22 @@ async def _json_payload(request: Request) -> object:
     body = await request.body()
     if len(body) > MAX_BATCH_BYTES:
         raise HTTPException(status_code=413, detail=too_large)
+    return _parse_json(body)
+
+
+def _parse_json(body: bytes) -> object:
+    """The body's JSON value, read by orjson (a batch's 10,000 values in ≈ 0.2 ms). What orjson
+    refuses is read again by the standard library, which reads what this route always took
+    (a byte order mark, UTF-16, NaN) and words the error as before (line and column); a text
+    with a lone surrogate (an escape such as "\\ud800" without its pair, which orjson refuses)
+    is not Unicode and is refused here, not where the answer echoing it is encoded."""
     try:
-        return json.loads(body)
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        payload = json.loads(body)
+        json.dumps(payload, ensure_ascii=False).encode()
     except json.JSONDecodeError as e:
         raise HTTPException(
             status_code=422,
@@ -210,19 +225,45 @@ async def _json_payload(request: Request) -> object:
         ) from None
     except UnicodeDecodeError:
         raise HTTPException(status_code=422, detail="the body is not UTF-8 text") from None
+    except UnicodeEncodeError:
+        raise HTTPException(
+            status_code=422,
+            detail="the body's text is not Unicode (a lone surrogate such as \\ud800)",
+        ) from None
+    except RecursionError:
+        raise HTTPException(status_code=422, detail="the body's JSON nests too deep") from None
+    return payload
 
 
-def _answers_json(answers: list[Answer]) -> list[dict[str, Any]]:
-    """Each answer as JSON, made once for a value the batch repeats (its answers are one
-    object: `LookupService.lookup_many`)."""
-    made: dict[int, dict[str, Any]] = {}
-    shown: list[dict[str, Any]] = []
-    for answer in answers:
-        body = made.get(id(answer))
-        if body is None:
-            body = made[id(answer)] = answer_json(answer)
-        shown.append(body)
-    return shown
+def _batch_body(answers: list[Answer]) -> dict[str, Any]:
+    return {"count": len(answers), "seen_as": "member", "answers": answers_json(answers)}
+
+
+def _batch_response(body: dict[str, Any]) -> Response:
+    """The batch's body encoded by orjson: 1.6 MB in ≈ 2 ms (JSONResponse's standard library
+    encoder: 15–30 ms). The same bytes as JSONResponse: compact separators, non-ASCII
+    unescaped, keys in their order. Where the two differ the body has nothing: no floats (NaN),
+    no keys but strings (the facts' counters are keyed by NOT NULL columns; orjson's option for
+    other keys doubles its time)."""
+    return Response(orjson.dumps(body), media_type="application/json")
+
+
+class _Logged:
+    """The batch's answers as query-log entries, (canonical, verdict) each, read when the
+    log's writer thread writes them (`QueryLog.add_values`): the request pays one append,
+    not 10,000 tuples. The answers are not changed after the batch is answered."""
+
+    __slots__ = ("_answers",)
+
+    def __init__(self, answers: list[Answer]) -> None:
+        self._answers = answers
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    def __iter__(self) -> Iterator[tuple[str | None, str | None]]:
+        for answer in self._answers:
+            yield answer.canonical, answer.verdict.value
 
 
 @router.post(
@@ -237,7 +278,7 @@ def _answers_json(answers: list[Answer]) -> list[dict[str, Any]]:
 )
 async def lookup_batch(
     request: Request, viewer: Annotated[Viewer, Depends(batch_viewer)]
-) -> JSONResponse:
+) -> Response:
     """Up to 10,000 values in one call (`{"values": [...], "country": "KR"}`), answered in
     order; a value that cannot be read answers `invalid` with the reason."""
     payload = await _json_payload(request)
@@ -256,14 +297,8 @@ async def lookup_batch(
     code = country_code(country)
     service = lookup_service(request)
     answers = await run_in_threadpool(service.lookup_many, values, viewer, code)
-    log_lookups(request, "batch", ((a.canonical, a.verdict.value) for a in answers))
-    return JSONResponse(
-        {
-            "count": len(answers),
-            "seen_as": "member",
-            "answers": _answers_json(answers),
-        }
-    )
+    log_lookups(request, "batch", _Logged(answers))
+    return _batch_response(_batch_body(answers))
 
 
 @router.get(
