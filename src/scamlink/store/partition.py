@@ -8,9 +8,9 @@ indicators could have linked them.
 
 The batch rebuild's reading and writing (`scamlink link rebuild`): `ColumnReader`, a second,
 read-only connection (ADBC on PostgreSQL; on SQLite, `sqlite_columns.SqliteColumns`) that hands
-the reports, sightings, campaigns and figures held out as arrays or Arrow batches; `warninglist_candidates` and `indicator_types`, the few
-indicators whose values or types the rebuild needs; `put_figures` and `drop_figures`, the
-figures that changed.
+the reports, sightings, campaigns and figures held out as arrays or Arrow batches;
+`warninglist_candidates` and `indicator_types`, the few indicators whose values or types the
+rebuild needs; `put_figures` and `drop_figures`, the figures that changed.
 
 Operators' tooling: nothing here applies the sharing policy, so no page or API may call it.
 """
@@ -18,7 +18,6 @@ Operators' tooling: nothing here applies the sharing policy, so no page or API m
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,9 +152,6 @@ def lone_reports(conn: Connection) -> Iterator[LoneReport]:
 
 
 # --- the batch rebuild: reading the graph in columns, writing back what changed -------------
-
-# Rows per batch when the graph is read in columns.
-COLUMN_BATCH = 262_144
 
 Ints = NDArray[np.int64]
 
@@ -315,10 +311,10 @@ class ColumnReader:
     reads need; the rebuild holds the linking lock meanwhile, so nothing else changes either.
     """
 
-    def __init__(self, connection: Any, postgres: bool, columns: SqliteColumns | None = None):
-        self._db = connection
-        self.postgres = postgres
-        self._columns = columns
+    def __init__(self, adbc: Any = None, columns: SqliteColumns | None = None) -> None:
+        self._db = adbc  # PostgreSQL's ADBC connection
+        self.postgres = adbc is not None
+        self._columns = columns  # SQLite's connections
 
     @classmethod
     def open(cls, engine: Engine) -> ColumnReader | None:
@@ -332,17 +328,13 @@ class ColumnReader:
             if not database or database == ":memory:" or database.startswith("file:"):
                 return None
             uri = f"{Path(database).resolve().as_uri()}?mode=ro"
-            return cls(
-                sqlite3.connect(uri, uri=True, check_same_thread=False),
-                postgres=False,
-                columns=SqliteColumns(uri),
-            )
+            return cls(columns=SqliteColumns(uri))
         try:
             import adbc_driver_postgresql.dbapi as adbc_pg
             from adbc_driver_manager import dbapi
 
             plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
-            return cls(adbc_pg.connect(plain), postgres=True)
+            return cls(adbc=adbc_pg.connect(plain))
         except ImportError:
             return None
         except dbapi.Error:
@@ -351,7 +343,8 @@ class ColumnReader:
     def close(self) -> None:
         if self._columns is not None:
             self._columns.close()
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
 
     def __enter__(self) -> ColumnReader:
         return self
@@ -359,32 +352,18 @@ class ColumnReader:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def _batches(self, sql: str, params: tuple[Any, ...] | None = None) -> Iterator[Any]:
-        if not self.postgres:
-            yield from self._sqlite_batches(sql, params)
-            return
+    def _batches(self, sql: str) -> Iterator[Any]:
+        """PostgreSQL: the rows of `sql` as Arrow record batches built by the driver."""
         cursor = self._db.cursor()
         try:
             cursor.adbc_statement.set_options(
                 **{"adbc.postgresql.batch_size_hint_bytes": str(16 << 20)}
             )
-            cursor.execute(sql, params)
+            cursor.execute(sql)
             reader = cursor.fetch_record_batch()
             for batch in reader:
                 if batch.num_rows:
                     yield batch
-        finally:
-            cursor.close()
-
-    def _sqlite_batches(self, sql: str, params: tuple[Any, ...] | None) -> Iterator[Any]:
-        import pyarrow as pa
-
-        cursor = self._db.execute(sql, params or ())
-        try:
-            names = [column[0] for column in cursor.description]
-            while rows := cursor.fetchmany(COLUMN_BATCH):
-                columns = zip(*rows, strict=True)
-                yield pa.record_batch([pa.array(column) for column in columns], names=names)
         finally:
             cursor.close()
 
