@@ -26,8 +26,9 @@ from numpy.typing import NDArray
 
 Ints = NDArray[np.int64]
 
-# Rows per range of keys where keys are dense (≈ 40 MB of text for two columns).
-RANGE_ROWS = 2_000_000
+# Rows per range of keys where keys are dense (≈ 10 MB of text for two columns): small
+# enough that the reader parses one range while SQLite builds the next two.
+RANGE_ROWS = 500_000
 
 
 def parsed(text: str | None, rows: int) -> Ints:
