@@ -21,7 +21,7 @@ the bulk path right after its own bulk transaction); a refused file is audited t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -207,7 +207,7 @@ def _bulk(
     return summary
 
 
-def _prepared(batches: Iterable[Any], prepare: Callable[[Any], Any]) -> Iterator[Any]:
+def _prepared(batches: Iterable[Any], prepare: Callable[[Any], Any]) -> Generator[Any, None, None]:
     """The batches made ready for the store on the reading thread (`read_ahead`'s), so that
     the writer only writes; the reader is closed with this generator (DuckDB's connection)."""
     source = iter(batches)
