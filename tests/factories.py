@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from scamlink.demo.generator import generate
@@ -64,6 +65,17 @@ def add_user(
             display_name=name or f"{agency} {role.value}",
             password=PASSWORD,
         )
+
+
+def demo_worlds_phone_strings(
+    folders: pytest.TempPathFactory, default: int, noisy: int, seed: int
+) -> list[tuple[str, str | None]]:
+    """`demo_phone_strings` of a default world and of a noisy one, of these many reports."""
+    return [
+        found
+        for profile, reports in (("default", default), ("noisy", noisy))
+        for found in demo_phone_strings(folders.mktemp(f"world-{profile}"), reports, seed, profile)
+    ]
 
 
 def demo_phone_strings(

@@ -15,7 +15,7 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType, shortnumberinfo
 
 from scamlink.indicators import phone, phone_fast, phone_memo
 from scamlink.indicators.types import Indicator
-from tests.factories import demo_phone_strings
+from tests.factories import demo_worlds_phone_strings
 
 # Korea, the ten ASEAN countries, and the neighbours whose numbering plans have the shapes that
 # make parsing hard: shared calling codes (+1, +7, +44), leading zeros kept (Italy), trunk
@@ -298,13 +298,7 @@ def test_emergency_numbers_keep_their_reason() -> None:
 def world(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str | None]]:
     """Every phone string of a demo world (the default one and a noisy one), with the victim's
     country."""
-    return [
-        found
-        for profile, reports in (("default", 5000), ("noisy", 2000))
-        for found in demo_phone_strings(
-            tmp_path_factory.mktemp(f"world-{profile}"), reports, 3, profile
-        )
-    ]
+    return demo_worlds_phone_strings(tmp_path_factory, 5000, 2000, seed=3)
 
 
 def test_every_phone_string_of_a_demo_world_agrees(world: list[tuple[str, str | None]]) -> None:

@@ -36,7 +36,7 @@ from scamlink.lookup.verdict import Standing, Verdict, pack
 from scamlink.lookup.warninglisted import warninglisted_entries
 from scamlink.sharing.roles import PUBLIC, Role, Viewer
 from scamlink.sharing.tlp import Tlp
-from tests.factories import demo_phone_strings
+from tests.factories import demo_worlds_phone_strings
 from tests.lookup.support import add
 from tests.lookup.support import phone as phone_key
 
@@ -191,13 +191,7 @@ def _listed_phones() -> list[str]:
 def world(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str | None]]:
     """Every phone string of two demo worlds (a default one and a noisy one), with the victim's
     country."""
-    return [
-        found
-        for profile, reports in (("default", 3000), ("noisy", 1500))
-        for found in demo_phone_strings(
-            tmp_path_factory.mktemp(f"world-{profile}"), reports, 5, profile
-        )
-    ]
+    return demo_worlds_phone_strings(tmp_path_factory, 3000, 1500, seed=5)
 
 
 def _index(values: dict[str | None, list[str]]) -> MembershipIndex:

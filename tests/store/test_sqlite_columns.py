@@ -85,7 +85,9 @@ def test_distinct_values_of_an_indexed_column(columns: SqliteColumns) -> None:
 
 
 def test_texts_come_back_with_their_empty_ones(columns: SqliteColumns) -> None:
-    rows, names = columns.first("SELECT count(*), group_concat(name, char(31)) FROM names")
+    ((rows, names),) = columns.rows(
+        [("SELECT count(*), group_concat(name, char(31)) FROM names", ())]
+    )
     assert split(names, rows) == ["KNPA RTP", "", "SPF"]
 
 

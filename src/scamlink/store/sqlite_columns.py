@@ -100,9 +100,6 @@ class SqliteColumns:
             for future in pending:
                 future.cancel()
 
-    def first(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...]:
-        return self._one(sql, params)
-
     def distinct(self, table: str, column: str) -> list[Any]:
         """The distinct values of an indexed column, one index seek each (a handful of
         agencies among millions of rows)."""
