@@ -269,13 +269,13 @@ def _check_reads(texts: list[str], country: str | None) -> int:
         assert detected.type is IndicatorType.PHONE
         assert not detected.related
         assert detected.domain is None
-        assert (*found[:5], batch_read.PHONE_FACTS[found[5]]) == (
+        assert (*found[:4], batch_read.PHONE_FACTS[found[4]], found[5]) == (
             detected.query,
             indicator.value,
             indicator.display,
-            key_hash(indicator.value),
             warninglist_hit(indicator),
             detected.phone,
+            key_hash(indicator.value),
         ), (text, country)
     return read
 
@@ -467,17 +467,17 @@ def test_the_batch_cache_keeps_at_most_its_bound(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(service, "_PHONES_MAX", 100)
     values = _batch_values(7)[:250]
     index = MembershipIndex.empty()
-    service._answers(index, values, "TH", PUBLIC)
-    phones = service._PHONES["TH"]
-    assert list(phones.reads) == values[-100:]  # the newest kept
-    assert set(phones.answers) <= set(phones.reads)
+    answered = service._answers(index, values, "TH", PUBLIC)
+    assert all(a.type == "phone" for a in answered)  # the batch's own reads, all of them
+    assert list(service._PHONES["TH"]) == values[-100:]  # the newest kept
     again = service._answers(index, values[:10], "TH", PUBLIC)
     assert [a.query for a in again] == values[:10]
-    assert all(phones.reads[v] is not None for v in values[:10])
+    # Those ten did not fit with the hundred kept: the memory started afresh with them.
+    assert list(service._PHONES["TH"]) == values[:10]
     # Another country's values: the first country's go (the bound is for all of them).
     service._answers(index, ["+82 10 1234 5678", *values[:95]], "KR", PUBLIC)
     assert set(service._PHONES) == {"KR"}
-    assert len(service._PHONES["KR"].reads) == 96
+    assert len(service._PHONES["KR"]) == 96
 
 
 def test_concurrent_batches_share_the_cache_safely(monkeypatch: pytest.MonkeyPatch) -> None:

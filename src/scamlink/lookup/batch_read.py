@@ -23,7 +23,6 @@ differential test (tests/lookup/test_batch_read.py) compares both readings field
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -34,13 +33,16 @@ from phonenumbers import PhoneNumberType
 from scamlink.indicators import phone, phone_fast
 from scamlink.indicators.types import IndicatorType
 from scamlink.indicators.warninglists import WARNINGLISTS
+from scamlink.lookup.digit_decisions import literal
+from scamlink.lookup.keys import key_hashes
+from scamlink.lookup.national_reading import SKIP, SPECIAL, Shape, national_reading
 from scamlink.lookup.query import _LINE_TYPES, MAX_QUERY_LENGTH, PhoneFacts
 
-# One value read: (the value stripped, its E.164 key, its display, `keys.key_hash` of the key,
-# the warninglist holding it or None, its country and line type as an index into
-# `PHONE_FACTS`). A plain tuple of strings and numbers: a batch makes 10,000 of them, and the
+# One value read: (the value stripped, its E.164 key, its display, the warninglist holding it
+# or None, its country and line type as an index into `PHONE_FACTS`, `keys.key_hash` of the
+# key). A plain tuple of strings and numbers: a batch makes 10,000 of them, and the
 # cyclic collector stops tracking such tuples.
-PhoneRead = tuple[str, str, str, int, str | None, int]
+PhoneRead = tuple[str, str, str, str | None, int, int]
 
 _MAX_SHORT = 6  # phone._MAX_SHORT: at most this many digits is a short code (the long way)
 _MAX_NSN = 17  # phonenumberutil._MAX_LENGTH_FOR_NSN: parse refuses a longer number
@@ -73,6 +75,11 @@ _LISTED = _listed_phones()
 PHONE_FACTS: list[PhoneFacts] = []
 _FACT_IDS: dict[tuple[str | None, int], int] = {}
 _FACTS_LOCK = threading.Lock()
+
+
+def _fact(region: str | None, kind: int) -> int:
+    found = _FACT_IDS.get((region, kind))
+    return _fact_id(region, kind) if found is None else found
 
 
 def _fact_id(region: str | None, kind: int) -> int:
@@ -109,10 +116,12 @@ class _Plan:
         "mobile_lengths",
         "plus_code",
         "prefix_match",
+        "reading",
         "region",
         "same_mobile_and_fixed_line",
         "sliced",
         "special_full",
+        "strips_by_regex",
     )
 
     def __init__(self, code: int, region: str, meta: phone_fast._Meta) -> None:
@@ -168,6 +177,80 @@ class _Plan:
             _DIGIT_GROUPS.fullmatch(f.pattern.text) is not None for f in meta.formats
         )
         self.layouts: dict[int, tuple[str | None, tuple[int, ...]]] = {}
+        # A national prefix that is no literal string is stripped by its regular expression
+        # (`read`), the rest from the table.
+        self.strips_by_regex = (
+            prefix is not None and self.prefix_match is not None and literal(prefix.text) is None
+        )
+        # Every test of `read`, answered from the number's first digits and length where the
+        # patterns allow (None: by the regular expressions).
+        self.reading = national_reading(
+            Shape(
+                meta,
+                region,
+                self.keep_lengths,
+                self.general_lengths,
+                self.fixed_lengths,
+                self.mobile_lengths,
+                self.same_mobile_and_fixed_line,
+            ),
+            _fact_id,
+        )
+
+    def read(self, national: str, nationally: bool) -> tuple[str, str, int] | str | None:
+        """(E.164 key, display, `PHONE_FACTS` index) of the number after the calling code;
+        None: read it the long way; `_GENERIC`: parse's way (written `nationally` but with an
+        international prefix or the calling code)."""
+        if len(national) < 2:
+            return None
+        table = self.reading
+        reading = table.get(national) if table is not None else None
+        if reading is None or table is None:
+            return self._read_by_patterns(national, nationally)
+        if reading[4] and nationally:  # an international prefix or the calling code
+            return _GENERIC
+        strip = reading[0]
+        if self.strips_by_regex:
+            found = self.prefix_match(national) if self.prefix_match is not None else None
+            if found is not None:
+                # nsn: the prefix stays when the number stops fitting the general pattern
+                # without it, or when the rest has a length the region does not keep.
+                rest = national[found.end() :]
+                rest_reading = table.get(rest)
+                if rest_reading is None:
+                    return self._read_by_patterns(national, nationally)
+                viable, rest_ok = reading[5], rest_reading[5]
+                if not (viable and not rest_ok) and len(rest) in self.keep_lengths:
+                    reading = rest_reading
+                    strip = found.end() if rest_reading[0] != SKIP else SKIP
+        if strip == SKIP:
+            return None
+        _, kind, lead, fact, _, _ = reading
+        nsn = national[strip:] if strip else national
+        if kind == SPECIAL:
+            kind = self.meta.line_type(nsn)
+            if kind == _UNKNOWN:
+                return None
+            fact = _fact(self.region, kind)
+        return self.plus_code + nsn, self.display(nsn, lead), fact
+
+    def _read_by_patterns(
+        self, national: str, nationally: bool
+    ) -> tuple[str, str, int] | str | None:
+        """`read` by the regular expressions, one test after another."""
+        idd = self.idd_match
+        if nationally and (
+            (idd is not None and idd(national) is not None)
+            or national.startswith(self.plus_code[1:])
+        ):
+            return _GENERIC
+        nsn, general_ok = self.nsn(national)
+        if len(nsn) > _MAX_NSN or nsn[0] == "0":
+            return None
+        kind = self.line_type(nsn, general_ok)
+        if kind == _UNKNOWN:
+            return None
+        return self.plus_code + nsn, self.display(nsn), _fact(self.region, kind)
 
     def nsn(self, national: str) -> tuple[str, bool | None]:
         """parse's national significant number of `national` (the number after its calling
@@ -226,21 +309,25 @@ class _Plan:
             and mobile(nsn) is not None
         )
 
-    def display(self, nsn: str) -> str:
-        """format_international(code, nsn)."""
-        chooser = self.chooser
-        if chooser is None:
-            return phone_fast.format_international(self.code, nsn)
-        found = chooser(nsn)
-        if found is None or found.lastindex is None:
+    def display(self, nsn: str, lead: int = -1) -> str:
+        """format_international(code, nsn). `lead`: the format to lay it out in (1-based; 0:
+        none fits), where the table knows it; -1: the chooser's group, the first format
+        format_international tries."""
+        if lead < 0:
+            chooser = self.chooser
+            if chooser is None:
+                return phone_fast.format_international(self.code, nsn)
+            found = chooser(nsn)
+            lead = 0 if found is None or found.lastindex is None else found.lastindex
+        if not lead:
             return self.display_prefix + nsn
         # The first format whose leading digits fit (format_international tries no other one
         # where it matches the whole number).
         size = len(nsn)
-        key = found.lastindex * 32 + size  # an nsn has at most 17 digits
+        key = lead * 32 + size  # an nsn has at most 17 digits
         layout = self.layouts.get(key)
         if layout is None:
-            layout = self.layouts[key] = self._layout(found.lastindex - 1, size)
+            layout = self.layouts[key] = self._layout(lead - 1, size)
         text, cuts = layout
         if text is not None:
             if len(cuts) == 2:
@@ -253,7 +340,7 @@ class _Plan:
                 return text % (nsn[:b], nsn[b:c], nsn[c:d], nsn[d:])
             bounds = (0, *cuts, size)
             return text % tuple(nsn[x:y] for x, y in pairwise(bounds))
-        match, template = self.formats[found.lastindex - 1]
+        match, template = self.formats[lead - 1]
         m = match(nsn)
         # Its pattern matching the whole number: the template laid out as _Format.apply does.
         if m is not None and template is not None and m.end() == size:
@@ -373,15 +460,13 @@ def read_phones(texts: Sequence[str], country: str | None) -> list[PhoneRead | N
     if not phone_fast.ENABLED or not texts:
         return [None] * len(texts)
     raws = [text.strip(" ") for text in texts]
-    out: list[PhoneRead | None] = []
+    out: list[tuple[str, str, str, str | None, int] | None] = []
     append = out.append
+    keys: list[str] = []
     shape = _SHAPE.fullmatch
     dates = _DATE_SEPARATORS
     listed_of = _LISTED.get
-    fact_ids = _FACT_IDS
     by_prefix = _BY_PREFIX
-    sha256 = hashlib.sha256
-    from_bytes = int.from_bytes
     home = _plan_for_region(country) if country else _NONE
     for text, raw, number in zip(texts, raws, _bare_numbers(raws), strict=True):
         if shape(raw) is None or "(." in raw or len(text) > MAX_QUERY_LENGTH:
@@ -395,7 +480,8 @@ def read_phones(texts: Sequence[str], country: str | None) -> list[PhoneRead | N
         ):
             append(None)  # read_number gives its reason
             continue
-        if number[0] == "+":
+        nationally = number[0] != "+"
+        if not nationally:
             digits = number[1:]
             if len(digits) <= _MAX_SHORT:
                 append(None)
@@ -411,35 +497,21 @@ def read_phones(texts: Sequence[str], country: str | None) -> list[PhoneRead | N
                 continue
             plan = home
             national = number
-            if type(plan) is _Plan and (
-                (plan.idd_match is not None and plan.idd_match(number) is not None)
-                or number.startswith(plan.plus_code[1:])
-            ):
-                plan = _GENERIC  # an international prefix or the calling code: parse's way
-        if type(plan) is _Plan:
-            if len(national) < 2:
-                append(None)
-                continue
-            nsn, general_ok = plan.nsn(national)
-            if len(nsn) > _MAX_NSN or nsn[0] == "0":
-                append(None)
-                continue
-            kind = plan.line_type(nsn, general_ok)
-            if kind == _UNKNOWN:
-                append(None)
-                continue
-            value = plan.plus_code + nsn
-            display = plan.display(nsn)
-            region: str | None = plan.region
-        else:
+        got = plan.read(national, nationally) if type(plan) is _Plan else _GENERIC
+        if got is None:
+            append(None)
+            continue
+        if isinstance(got, tuple):
+            value, display, fact = got
+        else:  # parse's way
             try:
                 value, display, region, kind = _generic(number, country)
             except _Skip:
                 append(None)
                 continue
-        fact = fact_ids.get((region, kind))
-        if fact is None:
-            fact = _fact_id(region, kind)
-        key = from_bytes(sha256(value.encode()).digest()[:8], "big")  # keys.key_hash
-        append((raw, value, display, key, listed_of(value), fact))
-    return out
+            fact = _fact(region, kind)
+        append((raw, value, display, listed_of(value), fact))
+        keys.append(value)
+    # The keys' hashes at once (`keys.key_hashes`), each added to its reading.
+    hashes = iter(key_hashes(keys))
+    return [None if read is None else (*read, next(hashes)) for read in out]

@@ -12,6 +12,7 @@ them into new arrays (the owner swaps the reference; readers never see a half-bu
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +69,37 @@ class MembershipIndex:
             return recent or None
         i = self._position(hash64)
         return None if i is None else int(self._codes[i]) or None
+
+    def codes(self, hashes: Sequence[int]) -> list[int]:
+        """Each hash's code, 0 where unknown: a batch's keys in a few array steps (the prefix
+        table's range of each, bisected in step for all) instead of one search each."""
+        wanted = np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
+        found = np.zeros(len(wanted), dtype=np.uint8)
+        if len(self._hashes) and len(wanted):
+            starts = np.frombuffer(self._starts, dtype=np.uint32)
+            prefix = (wanted >> np.uint64(_PREFIX_SHIFT)).astype(np.intp)
+            low, high = starts[prefix].astype(np.intp), starts[prefix + 1].astype(np.intp)
+            stop = high.copy()
+            while True:  # bisect_left in every range at once
+                open_ = low < high
+                if not open_.any():
+                    break
+                middle = (low + high) // 2
+                below = np.zeros(len(wanted), dtype=bool)
+                below[open_] = self._hashes[middle[open_]] < wanted[open_]
+                low = np.where(open_ & below, middle + 1, low)
+                high = np.where(open_ & ~below, middle, high)
+            hit = low < stop
+            hit[hit] = self._hashes[low[hit]] == wanted[hit]
+            found[hit] = self._codes[low[hit]]
+        codes: list[int] = found.tolist()
+        recent = self._recent
+        if recent:
+            for i, hash64 in enumerate(hashes):
+                changed = recent.get(hash64)
+                if changed is not None:
+                    codes[i] = changed
+        return codes
 
     def _position(self, hash64: int) -> int | None:
         prefix = hash64 >> _PREFIX_SHIFT

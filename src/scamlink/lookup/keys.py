@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
+
+import numpy as np
 
 PREFIX_HEX = 5
 SUFFIX_HEX = 11  # hex characters 5..16 of the digest: the rest of the 64-bit hash
@@ -27,8 +30,22 @@ def key_hash(canonical: str) -> int:
     return int.from_bytes(key_digest(canonical)[:8], "big")
 
 
+def key_hashes(canonicals: Sequence[str]) -> list[int]:
+    """`key_hash` of each (a batch's keys): the digests joined and read as one array of
+    big-endian integers, instead of one integer made from each digest's slice."""
+    sha256 = hashlib.sha256
+    joined = b"".join([sha256(c.encode("utf-8")).digest() for c in canonicals])
+    first_eight: list[int] = np.frombuffer(joined, dtype=">u8")[::4].tolist()
+    return first_eight
+
+
 def range_prefix(canonical: str) -> str:
     return key_digest(canonical).hex()[:PREFIX_HEX]
+
+
+def range_prefixes(canonicals: Sequence[str]) -> list[str]:
+    """`range_prefix` of each (a batch's query-log entries), from their hashes at once."""
+    return [format(hash64 >> _SUFFIX_BITS, f"0{PREFIX_HEX}x") for hash64 in key_hashes(canonicals)]
 
 
 def range_suffix(hash64: int) -> str:

@@ -48,7 +48,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -124,6 +124,10 @@ class StoreCodes:
 
     def code(self, hash64: int) -> int | None:
         return self._codes.get(hash64) or None
+
+    def codes(self, hashes: Sequence[int]) -> list[int]:
+        found = self._codes.get
+        return [found(h, 0) for h in hashes]
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from scamlink.lookup.keys import PREFIX_HEX, range_prefix
+from scamlink.lookup.keys import PREFIX_HEX, range_prefixes
 from scamlink.store.lookup_log import CHANNELS, QueryEntry, insert_entries, prune_before
 
 _log = logging.getLogger(__name__)
@@ -99,12 +99,14 @@ class QueryLog:
             timer, self._timer = self._timer, None
         if timer is not None and timer is not threading.current_thread():
             timer.cancel()
-        entries = [
-            QueryEntry(at, channel, text if hashed else range_prefix(text), verdict)
-            for at, channel, hashed, answered, _ in pending
-            for text, verdict in answered
-            if text
-        ]
+        entries: list[QueryEntry] = []
+        for at, channel, hashed, answered, _ in pending:
+            kept = [(text, verdict) for text, verdict in answered if text]
+            prefixes = [t for t, _ in kept] if hashed else range_prefixes([t for t, _ in kept])
+            entries += [
+                QueryEntry(at, channel, prefix, verdict)
+                for prefix, (_, verdict) in zip(prefixes, kept, strict=True)
+            ]
         if not entries:
             return 0
         try:

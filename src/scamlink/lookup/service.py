@@ -28,7 +28,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
-from itertools import islice
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine
@@ -58,6 +57,10 @@ class CodeSource(Protocol):
     built the store's codes of the keys asked (`LiveIndex.codes_from_store`)."""
 
     def code(self, hash64: int) -> int | None: ...
+
+    def codes(self, hashes: Sequence[int]) -> list[int]:
+        """Each hash's code, 0 where unknown (a batch's keys at once)."""
+        ...
 
 
 _SEVERITY = {Verdict.REPORTED: 3, Verdict.SUSPICIOUS: 2, Verdict.UNKNOWN: 1}
@@ -239,81 +242,65 @@ def _invalid(text: str, problem: InvalidQuery) -> Answer:
     return Answer(shown, None, None, None, Verdict.INVALID, reason=str(problem))
 
 
-class _Phones:
-    """The batch values of one country as `batch_read` read them (the same reading as
-    `_read`, without its layers; None: the value is read the long way), and the last answer
-    made for each. `_PHONES_MAX` values in all (the oldest go first). The reads are tuples of
-    strings and numbers, which the cyclic collector stops tracking: a batch leaves it one
-    object a value to walk (its answer), not four."""
-
-    __slots__ = ("answers", "reads")
-
-    def __init__(self) -> None:
-        self.reads: dict[str, PhoneRead | None] = {}
-        self.answers: dict[str, Answer] = {}
-
-
-_PHONES: dict[str | None, _Phones] = {}
-_PHONES_MAX = 1 << 15  # values of all countries together (≈ 0.5 KB each, its answer included)
+# The batch values read by `batch_read`, per country (None: the value is read the long way):
+# a partner asking again is not read again. `_PHONES_MAX` values in all; when a batch's new
+# values would pass the bound, the memory starts afresh with them (no per-value eviction: a
+# batch of 10,000 new values pays one clear). The reads are tuples of strings and numbers,
+# which the cyclic collector stops tracking: the memory leaves it nothing to walk.
+_PHONES: dict[str | None, dict[str, PhoneRead | None]] = {}
+_PHONES_MAX = 1 << 15  # values of all countries together (≈ 0.3 KB each)
 _PHONES_LOCK = threading.Lock()
+_UNREAD: Any = object()
 
 
-def _phones_read(texts: list[str], country: str | None) -> _Phones:
-    """The country's phones, the texts not read before read now."""
-    phones = _PHONES.get(country)
-    if phones is None:
+def _phones_read(texts: list[str], country: str | None) -> list[PhoneRead | None]:
+    """Each text's phone reading, those not read before read now (and remembered)."""
+    known = _PHONES.get(country)
+    if known is None:
         with _PHONES_LOCK:
-            phones = _PHONES.setdefault(country, _Phones())
-    reads = phones.reads
-    unread = [text for text in texts if text not in reads]
-    if unread:
-        fresh = read_phones(unread, country)
-        # Writers take turns (an eviction iterates the dicts); readers need no lock: a value
-        # evicted meanwhile is only read the long way, with the same answer.
-        with _PHONES_LOCK:
-            reads.update(zip(unread, fresh, strict=True))
-            if sum(len(p.reads) for p in _PHONES.values()) > _PHONES_MAX:
-                _evict(country)
-    return phones
-
-
-def _evict(keep: str | None) -> None:
-    """Down to `_PHONES_MAX`: the other countries go first, then this one's oldest values."""
-    for country in [c for c in _PHONES if c != keep]:
-        del _PHONES[country]
-    phones = _PHONES.get(keep)
-    if phones is not None and len(phones.reads) > _PHONES_MAX:
-        # Dicts keep insertion order: the first entries are the oldest.
-        for text in list(islice(phones.reads, len(phones.reads) - _PHONES_MAX)):
-            phones.reads.pop(text, None)
-            phones.answers.pop(text, None)
+            known = _PHONES.setdefault(country, {})
+    # Readers need no lock: a value dropped meanwhile is only read again.
+    got = [known.get(text, _UNREAD) for text in texts]
+    unread = [i for i, read in enumerate(got) if read is _UNREAD]
+    if not unread:
+        return got
+    new_texts = [texts[i] for i in unread]
+    fresh = read_phones(new_texts, country)
+    for i, read in zip(unread, fresh, strict=True):
+        got[i] = read
+    kept = list(zip(new_texts, fresh, strict=True))[-_PHONES_MAX:]
+    with _PHONES_LOCK:  # writers take turns
+        if sum(len(reads) for reads in _PHONES.values()) + len(kept) > _PHONES_MAX:
+            _PHONES.clear()
+            known = _PHONES.setdefault(country, {})
+        known.update(kept)
+    return got
 
 
 def _answers(
     index: CodeSource, texts: list[str], country: str | None, viewer: Viewer
 ) -> list[Answer]:
     """`_answer_or_invalid` of each text (distinct), before the facts: the phone numbers
-    `batch_read` reads in one pass, the rest one by one."""
-    phones = _phones_read(texts, country)
-    reads, made = phones.reads, phones.answers
-    code = index.code
+    `batch_read` reads in one pass, and the index asked for all their keys at once, the rest
+    one by one."""
+    reads = _phones_read(texts, country)
+    codes = iter(index.codes([read[5] for read in reads if read is not None]))
     which = 1 if viewer.is_public else 0  # _BY_CODE's (members, public)
     by_code = _BY_CODE
     safe = Verdict.SAFE_LISTED
     facts = PHONE_FACTS
     answers: list[Answer] = []
     append = answers.append
-    for text in texts:
-        read = reads.get(text)
+    for text, read in zip(texts, reads, strict=True):
         if read is None:  # not plainly a phone number: read the long way
             append(_answer_or_invalid(index, text, country, viewer))
             continue
+        code = next(codes)
         # _key: a warninglisted key is safe-listed whatever the index says
-        verdict = safe if read[4] is not None else by_code[code(read[3]) or 0][which]
-        answer = made.get(text)
-        if answer is None or answer.verdict is not verdict:
-            # `_answer` of a phone number: no related keys, so its own verdict
-            answer = made[text] = Answer(
+        verdict = safe if read[3] is not None else by_code[code][which]
+        # `_answer` of a phone number: no related keys, so its own verdict
+        append(
+            Answer(
                 read[0],
                 "phone",
                 read[1],
@@ -321,13 +308,13 @@ def _answers(
                 verdict,
                 None,
                 None,
-                read[4],
+                read[3],
                 (),
-                facts[read[5]],
+                facts[read[4]],
                 None,
                 own_verdict=verdict,
             )
-        append(answer)
+        )
     return answers
 
 
@@ -385,9 +372,7 @@ class LookupService:
         a few set-based statements (per 500 keys)."""
         keys: list[Indicator] = []
         distinct = list(dict.fromkeys(texts))
-        reads = _phones_read(distinct, country).reads
-        for text in distinct:
-            read = reads.get(text)
+        for text, read in zip(distinct, _phones_read(distinct, country), strict=True):
             if read is not None:  # a phone number's one key
                 keys.append(Indicator(IndicatorType.PHONE, read[1], read[2]))
                 continue

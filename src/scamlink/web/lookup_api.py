@@ -263,7 +263,7 @@ class _Logged:
 
     def __iter__(self) -> Iterator[tuple[str | None, str | None]]:
         for answer in self._answers:
-            yield answer.canonical, answer.verdict.value
+            yield answer.canonical, answer.verdict._value_
 
 
 @router.post(
