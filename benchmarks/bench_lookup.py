@@ -231,6 +231,17 @@ def _batch_values(offset: int) -> list[str]:
     return values
 
 
+def _korean_batch_values(offset: int) -> list[str]:
+    """10,000 Korean mobile numbers ("010-1234-5678" and two international forms): Korea's
+    national prefix is read by its regular expression (it may carry a carrier code)."""
+    values = []
+    for n in range(10_000):
+        d = 10_000_000 + n * 37 + offset
+        written = ("+82 10 {} {}", "010-{}-{}", "+8210{}{}")[n % 3]
+        values.append(written.format(f"{d // 10000 % 10000:04d}", f"{d % 10000:04d}"))
+    return values
+
+
 def batch() -> list[str]:
     """The batch as a freshly started server answers it: a new process loads the index and
     warms up as the web app's lifespan does, then answers a first batch of values it never

@@ -1,7 +1,8 @@
 """The lookup batch over HTTP (issue 6: 10,000 new values answered in ≤ 100 ms).
 
 A client in this process posts `bench_lookup._batch_values(offset)` — 10,000 Thai mobile
-numbers, a new offset each time so the server has read none of them — to
+numbers (`--country KR`: Korean ones), a new offset each time so the server has read none of
+them — to
 `POST /api/v1/lookup/batch` of a running `scamlink serve`, one batch every `--every` seconds
 (a partner's pace; back to back, the server's query-log thread and collections of the previous
 batch share the core), and prints min/median/max wall time as the client sees it, with the load
@@ -15,8 +16,9 @@ average. Start the server with the lookup rate limit off and an API key of the `
         [--batches 10] [--every 1.5] [--server-pid PID]
 
 With `--server-pid`, the server process's CPU time during each batch is printed too (all its
-threads: steadier than wall time on a busy machine, where other processes take the cores). The
-request body is made before the clock starts.
+threads: steadier than wall time on a busy machine, where other processes take the cores), and
+its CPU time between batches (writing the query log, the index's refresher). The request body
+is made before the clock starts.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from typing import NamedTuple
 
 import psutil
 
-from benchmarks.bench_lookup import _batch_values
+from benchmarks.bench_lookup import _batch_values, _korean_batch_values
 
 BATCH_PATH = "/api/v1/lookup/batch"
 
@@ -42,6 +44,7 @@ class Timed(NamedTuple):
     wall: float  # seconds from the request's first byte sent to the answer's last received
     server_cpu: float | None  # the server process's CPU seconds meanwhile (all its threads)
     answer_bytes: int
+    after_cpu: float | None = None  # its CPU seconds from the answer to the next request
 
 
 def post_batch(
@@ -84,23 +87,36 @@ def batch_offset(slot: int) -> int:
 
 
 def run(
-    url: str, key: str, batches: int, every: float, first_slot: int, server: psutil.Process | None
+    url: str,
+    key: str,
+    batches: int,
+    every: float,
+    first_slot: int,
+    server: psutil.Process | None,
+    country: str = "TH",
 ) -> list[Timed]:
     parsed = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port or 80)
     timed: list[Timed] = []
     try:
         for n in range(batches):
-            values = _batch_values(batch_offset(first_slot + n))
-            body = json.dumps({"values": values, "country": "TH"}).encode()
+            made = _korean_batch_values if country == "KR" else _batch_values
+            values = made(batch_offset(first_slot + n))
+            body = json.dumps({"values": values, "country": country}).encode()
             one = post_batch(conn, key, body, server)
+            answered = _cpu(server)
+            time.sleep(every)
+            later = _cpu(server)
+            if later is not None and answered is not None:
+                one = one._replace(after_cpu=later - answered)
             timed.append(one)
             cpu = "" if one.server_cpu is None else f", server CPU {one.server_cpu * 1000:.0f} ms"
+            if one.after_cpu is not None:
+                cpu += f" (+{one.after_cpu * 1000:.0f} ms until the next batch)"
             print(
                 f"batch {n + 1}: {one.wall * 1000:.1f} ms{cpu}, {len(body):,} B sent, "
                 f"{one.answer_bytes:,} B answer"
             )
-            time.sleep(every)
     finally:
         conn.close()
     return timed
@@ -124,6 +140,7 @@ def main() -> None:
         default=int(time.time()),
         help="first batch's set of values (default: from the clock, so a rerun sends new ones)",
     )
+    parser.add_argument("--country", choices=("TH", "KR"), default="TH", help="whose numbers")
     parser.add_argument(
         "--server-pid",
         type=int,
@@ -131,12 +148,15 @@ def main() -> None:
     )
     args = parser.parse_args()
     server = psutil.Process(args.server_pid) if args.server_pid else None
-    timed = run(args.url, args.key, args.batches, args.every, args.slot, server)
+    timed = run(args.url, args.key, args.batches, args.every, args.slot, server, args.country)
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"{len(timed)} batches, wall: {_spread([t.wall for t in timed])} (goal ≤ 100 ms)")
     cpu = [t.server_cpu for t in timed if t.server_cpu is not None]
     if cpu:
         print(f"server CPU a batch: {_spread(cpu)}")
+    after = [t.after_cpu for t in timed if t.after_cpu is not None]
+    if after:
+        print(f"server CPU between batches (query log, refresher): {_spread(after)}")
     print(f"load average {load}")
 
 

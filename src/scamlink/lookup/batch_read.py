@@ -7,9 +7,12 @@ by patterns, the written form read for dates and amounts, the number validated, 
 for its line type, each step behind its own cache and objects): ≈ 40 µs a value. A value that is
 only an optional "+" or "(", ASCII digits and the separators " -.()" takes the same steps here
 directly — the separators deleted, then phone_fast's parse, line type and international format
-on the region's compiled metadata (`phone_fast._Meta`), each pattern matched once and its
-answer reused (the national prefix's test of the general pattern is the line type's first
-test) — and its key's hash and warninglist.
+on the region's compiled metadata (`phone_fast._Meta`) — and its key's hash and warninglist.
+Those steps' tests (international prefix, national prefix, line type, format) are answered
+for most calling codes by one table looked up by the number's first digits and its length
+(`national_reading`: ≈ 3.5 µs a value in all instead of ≈ 5); where the table cannot be made,
+each pattern is matched once and its answer reused (the national prefix's test of the general
+pattern is the line type's first test).
 
 Only numbers that are valid as written are read here (more than six digits, a region or a "+",
 no fallback to an international reading, no national number with a leading zero); anything else
