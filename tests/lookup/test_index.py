@@ -25,6 +25,21 @@ def test_every_built_hash_answers_its_code_and_others_answer_none() -> None:
     assert len(index) == 20_000
 
 
+def test_codes_of_a_batch_are_the_codes_one_by_one(tmp_path: Path) -> None:
+    hashes, codes = _random(50_000, seed=3)
+    built = MembershipIndex.build(hashes, codes)
+    built.save(tmp_path)
+    for index in (built, MembershipIndex.load(tmp_path)):  # in memory and memory-mapped
+        index.update(int(hashes[0]), 0)  # withdrawn since the arrays were built
+        index.update(12345, 0x21)  # new since
+        asked = [*hashes[:3000].tolist(), *(h ^ 1 for h in hashes[3000:6000].tolist())]
+        asked += [0, 2**64 - 1, 12345, int(hashes[0])]
+        assert index.codes(asked) == [index.code(h) or 0 for h in asked]
+        assert sum(1 for c in index.codes(asked) if c) == 3000  # 2,999 built, 1 new
+    assert MembershipIndex.empty().codes([1, 2**64 - 1]) == [0, 0]
+    assert built.codes([]) == []
+
+
 def test_extreme_hashes_are_found() -> None:
     index = MembershipIndex.build(
         np.array([0, 1, 2**64 - 1], dtype=np.uint64), np.array([5, 6, 7], dtype=np.uint8)

@@ -6,9 +6,11 @@ import pytest
 
 from scamlink.lookup.keys import (
     key_hash,
+    key_hashes,
     prefix_bounds,
     prefix_of,
     range_prefix,
+    range_prefixes,
     range_suffix,
 )
 
@@ -21,6 +23,15 @@ def test_the_hash_is_the_first_8_bytes_of_sha256_of_the_utf8_key() -> None:
     assert range_prefix("abc") == ABC[:5]
     assert range_suffix(key_hash("abc")) == ABC[5:16]
     assert prefix_of(key_hash("abc")) == ABC[:5]
+
+
+def test_a_batch_hashes_as_one_by_one() -> None:
+    keys = ["abc", "+66812345678", "telegram:usdt_vip", "KR:KB:12345678901234", "ข้อความ", ""]
+    assert key_hashes(keys) == [key_hash(k) for k in keys]
+    assert key_hashes(keys)[0] == int(ABC[:16], 16)
+    assert range_prefixes(keys) == [range_prefix(k) for k in keys]
+    assert key_hashes([]) == []
+    assert range_prefixes([]) == []
 
 
 def test_non_ascii_keys_are_hashed_as_utf8() -> None:
