@@ -221,24 +221,23 @@ def sqlite_peer(indicators: int, queries: list[str], known: list[str]) -> list[s
     ]
 
 
-def _batch_values(offset: int) -> list[str]:
-    """10,000 Thai mobile numbers in three ways of writing them; `offset` picks a new set."""
-    values = []
-    for n in range(10_000):
-        d = 1_000_000 + n * 37 + offset
-        written = ("+66 81 {} {}", "081-{}-{}", "+6681{}{}")[n % 3]
-        values.append(written.format(f"{d // 10000:03d}", f"{d % 10000:04d}"))
-    return values
+# Per country: the first number, three ways of writing it, and the digits of its middle group.
+_BATCH_NUMBERS = {
+    "TH": (1_000_000, ("+66 81 {} {}", "081-{}-{}", "+6681{}{}"), 3),
+    # Korea's national prefix is read by its regular expression (it may carry a carrier code).
+    "KR": (10_000_000, ("+82 10 {} {}", "010-{}-{}", "+8210{}{}"), 4),
+}
 
 
-def _korean_batch_values(offset: int) -> list[str]:
-    """10,000 Korean mobile numbers ("010-1234-5678" and two international forms): Korea's
-    national prefix is read by its regular expression (it may carry a carrier code)."""
+def _batch_values(offset: int, country: str = "TH") -> list[str]:
+    """10,000 mobile numbers of the country (Thai or Korean) in three ways of writing them;
+    `offset` picks a new set."""
+    first, forms, middle = _BATCH_NUMBERS[country]
     values = []
     for n in range(10_000):
-        d = 10_000_000 + n * 37 + offset
-        written = ("+82 10 {} {}", "010-{}-{}", "+8210{}{}")[n % 3]
-        values.append(written.format(f"{d // 10000 % 10000:04d}", f"{d % 10000:04d}"))
+        d = first + n * 37 + offset
+        head = f"{d // 10000 % 10**middle:0{middle}d}"
+        values.append(forms[n % 3].format(head, f"{d % 10000:04d}"))
     return values
 
 

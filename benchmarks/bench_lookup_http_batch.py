@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 import psutil
 
-from benchmarks.bench_lookup import _batch_values, _korean_batch_values
+from benchmarks.bench_lookup import _batch_values
 
 BATCH_PATH = "/api/v1/lookup/batch"
 
@@ -100,8 +100,7 @@ def run(
     timed: list[Timed] = []
     try:
         for n in range(batches):
-            made = _korean_batch_values if country == "KR" else _batch_values
-            values = made(batch_offset(first_slot + n))
+            values = _batch_values(batch_offset(first_slot + n), country)
             body = json.dumps({"values": values, "country": country}).encode()
             one = post_batch(conn, key, body, server)
             answered = _cpu(server)
