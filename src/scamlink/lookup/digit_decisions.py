@@ -42,7 +42,7 @@ class Mode(Enum):
 
 
 # An expression over digits: the empty language, the empty string, one digit of a set, a
-# sequence, an alternation, a bounded or unbounded repeat (max None). Tuples, so that
+# sequence, an alternation, a bounded or unbounded repeat (max None). Frozen values, so that
 # derivatives are hashed and cached.
 @dataclass(frozen=True, slots=True)
 class _Nothing:
@@ -274,8 +274,8 @@ _State = tuple[Mode, Expr, bool]
 class Decisions(Generic[Result]):
     """For a fixed list of (pattern, mode): each digit string's answers, as `finish(answers,
     length)` makes them (answers: one bool per pattern, in order), from a table kept per
-    deciding prefix. Not thread-safe for writers: a table is made whole before it is kept
-    (a racing reader at worst makes it again)."""
+    deciding prefix. Threads may share it: a table is made whole before it is kept, and two
+    threads meeting a new prefix at once each make the same table."""
 
     def __init__(
         self,
@@ -292,7 +292,8 @@ class Decisions(Generic[Result]):
 
     def get(self, digits: str) -> Result | None:
         """`finish` of the string's answers; None for a string longer than `MAX_DIGITS` or
-        with something other than ASCII digits where the patterns look."""
+        with something other than ASCII digits where the patterns look. The digits after the
+        deciding prefix are not looked at: callers pass ASCII digits only."""
         nodes = self._nodes
         size = len(digits)
         for k in range(1, size + 1):
