@@ -8,6 +8,7 @@ import re
 import pytest
 
 from scamlink.indicators import phone_fast
+from scamlink.lookup import digit_decisions
 from scamlink.lookup.digit_decisions import (
     MAX_DIGITS,
     Decisions,
@@ -122,3 +123,20 @@ def test_literal() -> None:
     assert literal("0|1") is None
     assert literal("0(8)?") is None
     assert literal("[08]") is None
+
+
+def test_past_the_budget_a_new_prefix_is_not_answered(monkeypatch: pytest.MonkeyPatch) -> None:
+    decisions = Decisions([("[2-9]\\d{6}", Mode.FULL), ("0\\d{8}", Mode.FULL)], lambda a, n: a)
+    assert decisions.get("2345678") == (True, False)  # its table made and kept
+    monkeypatch.setattr(digit_decisions, "BUDGET", digit_decisions._kept[0])  # full now
+    assert decisions.get("2999999") == (True, False)  # a prefix kept before still answers
+    assert decisions.get("012345678") is None  # a new one does not: the caller's patterns do
+
+
+def test_equal_answers_are_one_object() -> None:
+    decisions = Decisions(
+        [("[2-9]\\d{6}", Mode.FULL)], lambda a, n: ("mobile" if a[0] else "no", n > 3)
+    )
+    first, second = decisions.get("2345678"), decisions.get("3456789")
+    assert first == ("mobile", True)
+    assert first is second  # two prefixes' tables share the answer

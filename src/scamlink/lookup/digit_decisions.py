@@ -20,7 +20,7 @@ backreferences, characters other than digits that could match one) is refused wi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -29,7 +29,12 @@ from typing import Any, Final, Generic, TypeVar, Union
 
 _DIGITS = frozenset("0123456789")
 MAX_DIGITS = 17  # the longest national significant number the library takes
-_NODES_MAX = 1 << 16  # prefixes kept per `Decisions` (each a small table)
+# Prefixes kept by all the tables together (≈ 0.4 KB each): real numbers need a few hundred
+# per calling code; random digits, thousands. Past it, `get` answers None for a prefix not
+# seen before and the caller uses its regular expressions, so memory stays bounded whatever
+# is asked.
+BUDGET = 1 << 16
+_kept = [0]  # prefixes kept so far (a list: one counter for every table)
 
 
 class Unsupported(ValueError):
@@ -265,7 +270,7 @@ def _class_digits(items: Any) -> frozenset[str]:
     return _DIGITS - digits if negate else digits
 
 
-Result = TypeVar("Result")
+Result = TypeVar("Result", bound=Hashable)
 # What was read of one pattern after a prefix: (mode, what it still accepts, whether a
 # PREFIX pattern accepted a prefix already).
 _State = tuple[Mode, Expr, bool]
@@ -289,17 +294,21 @@ class Decisions(Generic[Result]):
         # prefix → its table by string length (tuple index), or None: read one more digit
         self._nodes: dict[str, tuple[Result | None, ...] | None] = {}
         self._states: dict[str, tuple[_State, ...]] = {"": self._start}
+        self._results: dict[Result, Result] = {}  # one object per distinct answer
 
     def get(self, digits: str) -> Result | None:
-        """`finish` of the string's answers; None for a string longer than `MAX_DIGITS` or
-        with something other than ASCII digits where the patterns look. The digits after the
-        deciding prefix are not looked at: callers pass ASCII digits only."""
+        """`finish` of the string's answers; None for a string longer than `MAX_DIGITS`, with
+        something other than ASCII digits where the patterns look, or whose prefix is new once
+        the tables hold `BUDGET` prefixes. The digits after the deciding prefix are not looked
+        at: callers pass ASCII digits only."""
         nodes = self._nodes
         size = len(digits)
         for k in range(1, size + 1):
             prefix = digits[:k]
             node = nodes.get(prefix, _UNSEEN)
             if node is _UNSEEN:
+                if _kept[0] >= BUDGET:
+                    return None
                 node = self._made(prefix)
             if node is not None:
                 return node[size] if size < len(node) else None
@@ -318,10 +327,10 @@ class Decisions(Generic[Result]):
         if states is None:
             return None
         table = self._table(states, len(prefix))
-        if len(self._nodes) < _NODES_MAX:
-            self._nodes[prefix] = table
-            if table is None:
-                self._states[prefix] = states
+        self._nodes[prefix] = table
+        if table is None:
+            self._states[prefix] = states
+        _kept[0] += 1
         return table
 
     def _states_of(self, prefix: str) -> tuple[_State, ...] | None:
@@ -353,6 +362,7 @@ class Decisions(Generic[Result]):
                 return None  # the digits still matter
             rests.append(found)
         table: list[Result | None] = [None] * read
+        results = self._results
         for total in range(read, MAX_DIGITS + 1):
             rest = total - read
             answers = tuple(
@@ -361,7 +371,8 @@ class Decisions(Generic[Result]):
                 else (rest in found if mode is Mode.FULL else any(n <= rest for n in found))
                 for (mode, _, _), found in zip(states, rests, strict=True)
             )
-            table.append(self._finish(answers, total))
+            answer = self._finish(answers, total)
+            table.append(results.setdefault(answer, answer))
         return tuple(table)
 
 
