@@ -29,11 +29,11 @@ from typing import Any, Final, Generic, TypeVar, Union
 
 _DIGITS = frozenset("0123456789")
 MAX_DIGITS = 17  # the longest national significant number the library takes
-# Prefixes kept by all the tables together (≈ 0.4 KB each): real numbers need a few hundred
-# per calling code; random digits, thousands. Past it, `get` answers None for a prefix not
-# seen before and the caller uses its regular expressions, so memory stays bounded whatever
-# is asked.
-BUDGET = 1 << 16
+# Prefixes kept by all the tables together (≈ 0.9 KB each with their states, so ≈ 30 MB at
+# most): real numbers need a few hundred per calling code, random digits thousands. Past it,
+# `get` answers None for a prefix not seen before and the caller uses its regular
+# expressions, so memory stays bounded whatever is asked.
+BUDGET = 1 << 15
 _kept = [0]  # prefixes kept so far (a list: one counter for every table)
 
 
