@@ -43,7 +43,9 @@ def canonical_phone(raw: str, country: str | None = None) -> Indicator:
     return phone.canonical_phone(raw, country)
 
 
-@lru_cache(maxsize=1 << 16)
+# Sized to be full early in a million-report import (docs/performance.md, 2026-11-29 14:25):
+# at 65,536 entries it was full only near the end, and a parsing process grew all along.
+@lru_cache(maxsize=1 << 13)
 def _formatted(number: str, country: str | None) -> Indicator | None:
     # phone.canonical_phone(number, country), the number being bare already
     result = phone.check_bare(number, country)
@@ -56,7 +58,7 @@ def _bare_number(raw: str) -> str | None:
     return None if isinstance(read, str) else read[1]
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)  # sized by the same rule as _formatted
 def _validated(number: str, country: str | None) -> Indicator | None:
     # phone.phone_value(number, country), the number being bare already
     result = phone.check_bare(number, country, formatted=False)

@@ -160,7 +160,10 @@ def _unspaced(host: str) -> str:
     return host
 
 
-@lru_cache(maxsize=1 << 16)
+# The memories on the bulk import's path are sized to be full within the first fifth of a
+# million-report import (docs/performance.md, 2026-11-29 14:25), so a parsing process's memory
+# stops growing early; larger ones kept growing to the end for a few points more of hits.
+@lru_cache(maxsize=1 << 13)
 def _host(raw: str) -> Host | str:
     if FAST and (fast := _host_fast(raw)) is not None:
         return fast
@@ -245,7 +248,8 @@ def canonical_host(raw: str) -> Host:
     return result
 
 
-@lru_cache(maxsize=1 << 14)  # a "www." host asks twice (_strip_www, domain_indicators)
+# A "www." host asks twice (_strip_www, domain_indicators); sized by the same rule as _host.
+@lru_cache(maxsize=1 << 13)
 def registered_domain(domain: str) -> str | None:
     """The registrable domain of an A-label domain (PSL incl. private section), None if the
     domain is itself a public suffix."""
@@ -333,7 +337,7 @@ def _encode(part: str, safe: str) -> str:
     return _PCT_RE.sub(lambda m: m.group().upper(), encoded)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 15)  # sized by the same rule as _host
 def _url(raw: str) -> ParsedUrl | str:
     if FAST and (fast := _url_fast(raw)) is not None:
         return fast
