@@ -36,9 +36,14 @@ from phonenumbers import PhoneNumberType
 from scamlink.indicators import phone, phone_fast
 from scamlink.indicators.types import IndicatorType
 from scamlink.indicators.warninglists import WARNINGLISTS
-from scamlink.lookup.digit_decisions import literal
 from scamlink.lookup.keys import key_hashes
-from scamlink.lookup.national_reading import SKIP, SPECIAL, Shape, national_reading
+from scamlink.lookup.national_reading import (
+    SKIP,
+    SPECIAL,
+    Shape,
+    literal_prefix,
+    national_reading,
+)
 from scamlink.lookup.query import _LINE_TYPES, MAX_QUERY_LENGTH, PhoneFacts
 
 # One value read: (the value stripped, its E.164 key, its display, the warninglist holding it
@@ -182,9 +187,7 @@ class _Plan:
         self.layouts: dict[int, tuple[str | None, tuple[int, ...]]] = {}
         # A national prefix that is no literal string is stripped by its regular expression
         # (`read`), the rest from the table.
-        self.strips_by_regex = (
-            prefix is not None and self.prefix_match is not None and literal(prefix.text) is None
-        )
+        self.strips_by_regex = self.prefix_match is not None and literal_prefix(meta) is None
         # Every test of `read`, answered from the number's first digits and length where the
         # patterns allow (None: by the regular expressions).
         self.reading = national_reading(

@@ -45,7 +45,7 @@ def range_prefix(canonical: str) -> str:
 
 def range_prefixes(canonicals: Sequence[str]) -> list[str]:
     """`range_prefix` of each (a batch's query-log entries), from their hashes at once."""
-    return [format(hash64 >> _SUFFIX_BITS, f"0{PREFIX_HEX}x") for hash64 in key_hashes(canonicals)]
+    return [prefix_of(hash64) for hash64 in key_hashes(canonicals)]
 
 
 def range_suffix(hash64: int) -> str:

@@ -48,6 +48,15 @@ class Shape:
     same_mobile_and_fixed_line: bool
 
 
+def literal_prefix(meta: phone_fast._Meta) -> str | None:
+    """The national prefix when it is a literal string of digits ("" when there is none),
+    None when it is a pattern: the table strips the first, `_Plan.read` the second by its
+    regular expression."""
+    if meta.national_prefix is None:
+        return ""
+    return literal(meta.national_prefix.text)
+
+
 def national_reading(
     shape: Shape, fact_id: Callable[[str | None, int], int]
 ) -> Decisions[Reading] | None:
@@ -70,13 +79,11 @@ class _Tests:
         self.tests: list[tuple[str, Mode]] = []
         self.at_idd = self._add(meta.idd.text if meta.idd else None, Mode.PREFIX)
         self.at_code = self._add(str(meta.country_code), Mode.PREFIX)
-        prefix = ""
-        if meta.national_prefix is not None:
-            if meta.transform is not None:
-                raise Unsupported("a national prefix with a transform rule")
-            # Not a literal ("0(8(?:[1-46-8]|5\\d\\d))?": Korea's carrier codes): the table
-            # reads the number as given, and `_Plan.read` strips by the regular expression.
-            prefix = literal(meta.national_prefix.text) or ""
+        if meta.national_prefix is not None and meta.transform is not None:
+            raise Unsupported("a national prefix with a transform rule")
+        # None: not a literal ("0(8(?:[1-46-8]|5\\d\\d))?": Korea's carrier codes); the table
+        # reads the number as given, and `_Plan.read` strips by the regular expression.
+        prefix = literal_prefix(meta) or ""
         self.prefix = prefix
         general = meta.general.pattern.text
         self.at_prefix = self._add(prefix or None, Mode.PREFIX)
