@@ -247,7 +247,14 @@ def bench_rebuild(reports: int) -> list[str]:
         load_first = _load()
         first, first_cpu, first_summary = _rebuild_measured(path)
         load_again = _load()
-        again, again_cpu, again_summary = _rebuild_measured(path)
+        # The store already current is rebuilt three times: the run of median computing time
+        # is reported (one run moves by ±0.2 s on a shared machine).
+        agains = sorted(
+            (_rebuild_measured(path) for _ in range(3)),
+            key=lambda run: _computing(run[2], "phases"),
+        )
+        again, again_cpu, again_summary = agains[1]
+        spread = ", ".join(f"{_computing(run[2], 'phases'):.2f}" for run in agains)
         load_peer = _load()
         peer, peer_cpu, _ = _measured(
             [sys.executable, "-m", "benchmarks.bench_linking", "_networkx", str(path)]
@@ -262,7 +269,13 @@ def bench_rebuild(reports: int) -> list[str]:
             first_summary,
             load_first,
         ),
-        ("rebuild of a store already current", again, again_cpu, again_summary, load_again),
+        (
+            f"rebuild of a store already current (median of three: {spread} s computing)",
+            again,
+            again_cpu,
+            again_summary,
+            load_again,
+        ),
     ):
         compute_wall = _computing(summary, "phases")
         compute_cpu = _computing(summary, "phases_cpu")

@@ -291,6 +291,57 @@ def test_the_column_reader_reads_what_is_committed(engine: Engine) -> None:
     assert [h[0].tolist() for h in held] == [list(stored.report_ids)]
 
 
+def test_the_column_reader_reads_times_sqlite_holds_in_another_form(
+    backend: str, engine: Engine
+) -> None:
+    # SQLAlchemy writes "YYYY-MM-DD HH:MM:SS.ffffff"; a store written otherwise still reads.
+    with engine.begin() as conn:
+        stored = store_reports(conn, [make_report("K-1"), make_report("K-2")])
+        ids = _with_indicators(conn, [("phone", "+821012345678")])
+        partition.put_figures(
+            conn,
+            partition.StoredFigures(
+                ids=np.array([ids["+821012345678"]], dtype=np.int64),
+                report_counts=np.array([2], dtype=np.int64),
+                agencies=["KNPA"],
+                first_seen=np.array([0], dtype=np.int64),
+                last_seen=np.array([0], dtype=np.int64),
+                hubs=np.array([False]),
+                warninglists=[None],
+            ),
+        )
+        if backend == "sqlite":
+            conn.exec_driver_sql(
+                "UPDATE reports SET received_at = '2026-03-01T18:30:00.25+09:00' WHERE id = ?",
+                (stored.report_ids[1],),
+            )
+            conn.exec_driver_sql("UPDATE indicator_stats SET last_seen = 'soon'")
+        else:
+            conn.execute(
+                reports.update()
+                .where(reports.c.id == stored.report_ids[1])
+                .values(received_at=datetime(2026, 3, 1, 9, 30, 0, 250_000, tzinfo=UTC))
+            )
+            conn.execute(
+                indicator_stats.update().values(
+                    last_seen=datetime(1969, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)
+                )
+            )
+    reader = partition.ColumnReader.open(engine)
+    assert reader is not None
+    with reader:
+        received = dict(
+            pair
+            for ids_read, _, micros in reader.reports()
+            for pair in zip(ids_read.tolist(), micros.tolist(), strict=True)
+        )
+        (held,) = list(reader.held_figures())
+    stamp = int(datetime(2026, 3, 1, 9, 30, tzinfo=UTC).timestamp() * 1e6)
+    assert received == {stored.report_ids[0]: stamp, stored.report_ids[1]: stamp + 250_000}
+    # A time that does not read comes as -1 µs: it compares as changed and is written again.
+    assert held.column("last_seen").cast("int64").to_pylist() == [-1]
+
+
 def test_an_in_memory_store_has_no_column_reader() -> None:
     engine = open_engine("sqlite://")
     try:

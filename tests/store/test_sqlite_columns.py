@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from scamlink.store import sqlite_columns
-from scamlink.store.sqlite_columns import SqliteColumns, parsed, split
+from scamlink.store.sqlite_columns import SqliteColumns, parsed, parsed_times, split
 
 
 @pytest.fixture
@@ -57,6 +58,82 @@ def test_key_ranges_read_every_row_once(
     assert sorted(got) == _expected(pairs_file)
 
 
+@pytest.mark.parametrize("range_rows", [1, 7, 1_000_000])
+def test_pairs_that_fit_one_integer_come_back_apart(tmp_path: Path, range_rows: int) -> None:
+    # The largest key and value that still pack, beside small ones: packed, then unpacked.
+    path = tmp_path / "packed.db"
+    rows = [(k, v) for k in range(0, 50) for v in (0, k, 2**32 - 1 - k)]
+    rows += [(2**31 - 1, 2**32 - 1), (2**31 - 1, 0)]
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE pairs (k INTEGER NOT NULL, v INTEGER NOT NULL, PRIMARY KEY (k, v))"
+        )
+        db.execute("CREATE INDEX pairs_v ON pairs (v)")
+        db.executemany("INSERT OR IGNORE INTO pairs VALUES (?, ?)", rows)
+    reader = SqliteColumns(f"{path.as_uri()}?mode=ro")
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(sqlite_columns, "RANGE_ROWS", range_rows)
+            got = [
+                (k, v)
+                for keys, values in reader.key_ranges("pairs", "k", "v")
+                for k, v in zip(keys.tolist(), values.tolist(), strict=True)
+            ]
+    finally:
+        reader.close()
+    assert sorted(got) == sorted(set(rows))
+
+
+@pytest.mark.parametrize(("key", "value"), [(2**31, 1), (1, 2**32), (1, -1), (-1, 1)], ids=str)
+def test_pairs_beyond_one_integer_come_back_whole(tmp_path: Path, key: int, value: int) -> None:
+    path = tmp_path / "wide.db"
+    rows = [(1, 2), (3, 4), (key, value)]
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE pairs (k INTEGER NOT NULL, v INTEGER NOT NULL, PRIMARY KEY (k, v))"
+        )
+        db.executemany("INSERT OR IGNORE INTO pairs VALUES (?, ?)", rows)
+    reader = SqliteColumns(f"{path.as_uri()}?mode=ro")
+    try:
+        got = [
+            (k, v)
+            for keys, values in reader.key_ranges("pairs", "k", "v")
+            for k, v in zip(keys.tolist(), values.tolist(), strict=True)
+        ]
+    finally:
+        reader.close()
+    assert sorted(got) == sorted(set(rows))
+
+
+def _micros(stamp: datetime) -> int:
+    return (stamp - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+
+
+def test_times_in_the_form_sqlalchemy_writes_are_read_to_the_microsecond() -> None:
+    texts = ["2026-03-01 09:30:00.000250", "2026-03-01 09:30:00", "1969-12-31 23:59:59.5"]
+    assert parsed_times(",".join(texts), 3).tolist() == [
+        _micros(datetime(2026, 3, 1, 9, 30, 0, 250, tzinfo=UTC)),
+        _micros(datetime(2026, 3, 1, 9, 30, tzinfo=UTC)),
+        -500_000,
+    ]
+
+
+def test_times_in_other_forms_are_read_one_by_one() -> None:
+    texts = ["2026-03-01T18:30:00.5+09:00", "2026-03-01 09:30:00Z", "2026-03-01 09:30:00"]
+    expected = _micros(datetime(2026, 3, 1, 9, 30, tzinfo=UTC))
+    assert parsed_times(",".join(texts), 3).tolist() == [expected + 500_000, expected, expected]
+
+
+def test_a_time_that_does_not_read_is_named_or_marked() -> None:
+    text = "2026-03-01 09:30:00,yesterday"
+    with pytest.raises(ValueError, match="does not read: 'yesterday'"):
+        parsed_times(text, 2)
+    assert parsed_times(text, 2, unreadable=-1).tolist()[1] == -1
+    with pytest.raises(ValueError, match="read 2 of 3 date-times"):
+        parsed_times(text, 3)
+    assert parsed_times(None, 0).tolist() == []
+
+
 def test_an_empty_table_reads_as_nothing(tmp_path: Path) -> None:
     path = tmp_path / "empty.db"
     with sqlite3.connect(path) as db:
@@ -88,7 +165,7 @@ def test_texts_come_back_with_their_empty_ones(columns: SqliteColumns) -> None:
     ((rows, names),) = columns.rows(
         [("SELECT count(*), group_concat(name, char(31)) FROM names", ())]
     )
-    assert split(names, rows) == ["KNPA RTP", "", "SPF"]
+    assert split(names, rows).to_pylist() == ["KNPA RTP", "", "SPF"]
 
 
 def test_a_short_or_unreadable_aggregate_is_an_error_not_a_short_array() -> None:

@@ -171,7 +171,7 @@ class DuckDBEngine:
         # Heavy modules only the batch path needs, all loaded here, before the first phase:
         # the phases time the work on the graph, not the loading of code (≈ 0.4 s).
         import duckdb
-        import pyarrow  # noqa: F401 (the store's column readers build Arrow arrays)
+        import pyarrow.compute  # noqa: F401 (the store's column readers use Arrow)
         import scipy.sparse.csgraph  # noqa: F401 (the components)
 
         stack = ExitStack()

@@ -35,7 +35,13 @@ from scamlink.store.schema import (
     reports,
     sightings,
 )
-from scamlink.store.sqlite_columns import SqliteColumns, parsed, split
+from scamlink.store.sqlite_columns import (
+    TEXT_SEPARATOR,
+    SqliteColumns,
+    parsed,
+    parsed_times,
+    split,
+)
 
 # Rows fetched per round trip (a server-side cursor on PostgreSQL): memory stays flat.
 CHUNK = 10_000
@@ -154,16 +160,6 @@ def lone_reports(conn: Connection) -> Iterator[LoneReport]:
 # --- the batch rebuild: reading the graph in columns, writing back what changed -------------
 
 Ints = NDArray[np.int64]
-
-
-def _micros_sql(postgres: bool, column: str, unixepoch: bool = False) -> str:
-    """A DateTime column as whole microseconds since 1970 (UTC), computed by the database.
-    `unixepoch`: SQLite 3.38 or newer (the column reader's own), a third of strftime's cost."""
-    if postgres:
-        return f"CAST(EXTRACT(EPOCH FROM {column}) * 1000000 AS BIGINT)"
-    # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff": whole seconds, then the digits after '.'.
-    seconds = f"unixepoch({column})" if unixepoch else f"CAST(strftime('%s', {column}) AS INTEGER)"
-    return f"({seconds} * 1000000 + CAST(substr({column}, 21, 6) AS INTEGER))"
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,11 +366,14 @@ class ColumnReader:
     def reports(self) -> Iterator[tuple[Ints, Any, Ints]]:
         """(ids, agency codes as a dictionary-encoded Arrow array, received_at in microseconds)
         per batch, in no particular order of ids."""
-        received = _micros_sql(self.postgres, "received_at", unixepoch=not self.postgres)
         if self._columns is not None:
-            yield from _sqlite_reports(self._columns, received)
+            yield from _sqlite_reports(self._columns)
             return
-        sql = f"SELECT id, agency, {received} FROM reports"  # noqa: S608 (constant)
+        # PostgreSQL's timestamptz as whole microseconds since 1970, computed there.
+        sql = (
+            "SELECT id, agency, CAST(EXTRACT(EPOCH FROM received_at) * 1000000 AS BIGINT) "
+            "FROM reports"
+        )
         for batch in self._batches(sql):
             yield (
                 _ints(batch.column(0)),
@@ -414,15 +413,12 @@ def _ints(column: Any) -> Ints:
 def _sqlite_held(columns: SqliteColumns) -> Iterator[Any]:
     import pyarrow as pa
 
-    first, last = (
-        f"coalesce({_micros_sql(False, c, unixepoch=True)}, -1)"
-        for c in ("first_seen", "last_seen")
-    )
+    # The separator is written into the statement: char(31) would be called once a row.
     sql = (
         "SELECT count(*), group_concat(indicator_id), group_concat(report_count), "  # noqa: S608
-        f"group_concat(agencies, char(31)), group_concat({first}), group_concat({last}), "
-        "group_concat(CASE WHEN is_hub THEN 1 ELSE 0 END), "
-        "group_concat(coalesce(warninglist, ''), char(31)) "
+        f"group_concat(agencies, '{TEXT_SEPARATOR}'), group_concat(first_seen), "
+        "group_concat(last_seen), group_concat(CASE WHEN is_hub THEN 1 ELSE 0 END), "
+        f"group_concat(coalesce(warninglist, ''), '{TEXT_SEPARATOR}') "
         "FROM indicator_stats WHERE indicator_id >= ? AND indicator_id < ?"
     )
     for rows, ids, counts, codes, firsts, lasts, hubs, listed in columns.ranges(
@@ -432,24 +428,24 @@ def _sqlite_held(columns: SqliteColumns) -> Iterator[Any]:
             [
                 pa.array(parsed(ids, rows)),
                 pa.array(parsed(counts, rows)),
-                pa.array(split(codes, rows), type=pa.string()),
-                pa.array(parsed(firsts, rows).view("datetime64[us]")),
-                pa.array(parsed(lasts, rows).view("datetime64[us]")),
+                split(codes, rows),
+                # A time that does not read compares as changed: the rebuild writes it again.
+                pa.array(parsed_times(firsts, rows, unreadable=-1).view("datetime64[us]")),
+                pa.array(parsed_times(lasts, rows, unreadable=-1).view("datetime64[us]")),
                 pa.array(parsed(hubs, rows)),
-                pa.array(split(listed, rows), type=pa.string()),
+                split(listed, rows),
             ],
             names=list(HELD_COLUMNS),
         )
 
 
-def _sqlite_reports(columns: SqliteColumns, received: str) -> Iterator[tuple[Ints, Any, Ints]]:
+def _sqlite_reports(columns: SqliteColumns) -> Iterator[tuple[Ints, Any, Ints]]:
     import pyarrow as pa
 
     # One agency at a time, on the index that holds agency, received_at and id (a search of
     # the index, not a scan of the reports' narratives).
     sql = (
-        f"SELECT count(*), group_concat(id), group_concat({received}) "  # noqa: S608 (constant)
-        "FROM reports WHERE agency = ?"
+        "SELECT count(*), group_concat(id), group_concat(received_at) FROM reports WHERE agency = ?"
     )
     agencies = columns.distinct("reports", "agency")
     for agency, (rows, ids, stamps) in zip(
@@ -458,7 +454,7 @@ def _sqlite_reports(columns: SqliteColumns, received: str) -> Iterator[tuple[Int
         codes = pa.DictionaryArray.from_arrays(
             pa.array(np.zeros(rows, dtype=np.int32)), pa.array([agency], type=pa.string())
         )
-        yield parsed(ids, rows), codes, parsed(stamps, rows)
+        yield parsed(ids, rows), codes, parsed_times(stamps, rows)
 
 
 _PUT_COLUMNS = (
