@@ -73,7 +73,7 @@ reports = Table(
     Column("review_status", String(12), nullable=False, server_default="unverified"),
     UniqueConstraint("agency", "external_id"),
     Index(None, "agency", "tlp"),
-    Index(None, "received_at"),
+    # Queries on received_at alone use ix_reports_received_at_id below.
     # The review queue (store/report_views.py): an agency's unverified reports per source,
     # newest first.
     Index(None, "agency", "review_status", "source", "received_at", "id"),
