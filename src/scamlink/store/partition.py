@@ -421,9 +421,8 @@ def _sqlite_held(columns: SqliteColumns) -> Iterator[Any]:
         f"group_concat(coalesce(warninglist, ''), '{TEXT_SEPARATOR}') "
         "FROM indicator_stats WHERE indicator_id >= ? AND indicator_id < ?"
     )
-    for rows, ids, counts, codes, firsts, lasts, hubs, listed in columns.ranges(
-        "indicator_stats", "indicator_id", sql
-    ):
+    bounds = columns.key_bounds("indicator_stats", "indicator_id")
+    for rows, ids, counts, codes, firsts, lasts, hubs, listed in columns.ranges(sql, bounds):
         yield pa.record_batch(
             [
                 pa.array(parsed(ids, rows)),

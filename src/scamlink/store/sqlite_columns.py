@@ -5,9 +5,9 @@ into arrays, most of a rebuild's reading. Here each column of a range of rows co
 one `group_concat` text, built inside SQLite's C code, and NumPy parses it in C: about 0.2 µs
 a row. SQLite releases the GIL while it aggregates, so the ranges run on two read-only
 connections at once (two cores, two ranges in flight: memory stays bounded). Two integer
-columns that fit travel as one (`key * 2**32 + other`): one aggregate instead of two, a fifth
-less of SQLite's time. Date-times come as the text SQLite holds and Arrow reads them, where
-SQLite's own date functions cost five times as much.
+columns that fit travel as one (`key * 2**32 + other`): one aggregate instead of two (a sixth
+less of SQLite's time) and one text to parse. Date-times come as the text SQLite holds and
+Arrow reads them, where SQLite's own date functions cost five times as much.
 
 These connections use the process's own SQLite library: a second library (an ADBC SQLite
 driver, DuckDB's scanner) would share its POSIX locks without knowing it
@@ -34,8 +34,10 @@ Ints = NDArray[np.int64]
 # enough that the reader parses one range while SQLite builds the next two.
 RANGE_ROWS = 500_000
 
-# Two columns in one integer, `key * PACKED_OTHERS + other`, for keys below `PACKED_KEYS`.
-PACKED_OTHERS = 1 << 32
+# Two columns in one integer, `key * PACKED_OTHERS + other` (SQLite multiplies faster than it
+# shifts), for keys below `PACKED_KEYS`.
+PACKED_BITS = 32
+PACKED_OTHERS = 1 << PACKED_BITS
 PACKED_KEYS = 1 << 31
 
 
@@ -89,6 +91,9 @@ def parsed_times(text: str | None, rows: int, unreadable: int | None = None) -> 
     return np.fromiter((_micros(value, unreadable) for value in texts.to_pylist()), np.int64, rows)
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _micros(text: str, unreadable: int | None) -> int:
     try:
         stamp = datetime.fromisoformat(text)
@@ -101,16 +106,13 @@ def _micros(text: str, unreadable: int | None) -> int:
     return (stamp - EPOCH) // timedelta(microseconds=1)
 
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
 # Between texts in one `group_concat`: a control character no stored code or name holds.
 TEXT_SEPARATOR = "\x1f"
 
 
 def split(text: str | None, rows: int) -> Any:
-    """A `group_concat(…, char(31))` of texts back into an Arrow string array, its length
-    checked."""
+    """A `group_concat` of texts joined by `TEXT_SEPARATOR` back into an Arrow string array,
+    its length checked."""
     return _split(text, rows, TEXT_SEPARATOR, "texts")
 
 
@@ -182,10 +184,10 @@ class SqliteColumns:
         width = max(1, -(-(high - low + 1) * RANGE_ROWS // total))
         return [(start, start + width) for start in range(low, high + 1, width)]
 
-    def ranges(self, table: str, key: str, sql: str) -> Iterator[tuple[Any, ...]]:
+    def ranges(self, sql: str, bounds: Iterable[tuple[int, int]]) -> Iterator[tuple[Any, ...]]:
         """`sql` (with `? ≤ key < ?` for its two parameters, starting its row with the count)
-        once per range of `key_bounds`. Ranges holding no row are left out."""
-        for row in self.rows((sql, bounds) for bounds in self.key_bounds(table, key)):
+        once per range of `bounds` (`key_bounds`). Ranges holding no row are left out."""
+        for row in self.rows((sql, b) for b in bounds):
             if row[0]:
                 yield row
 
@@ -209,15 +211,13 @@ class SqliteColumns:
                 f"SELECT count(*), group_concat({key} * {PACKED_OTHERS} + {other}) "  # noqa: S608
                 f"FROM {table} WHERE {key} >= ? AND {key} < ?"
             )
-            for rows, values in self.rows((packed, b) for b in bounds):
-                if rows:
-                    both = parsed(values, rows)
-                    yield both >> 32, both & (PACKED_OTHERS - 1)
+            for rows, values in self.ranges(packed, bounds):
+                both = parsed(values, rows)
+                yield both >> PACKED_BITS, both & (PACKED_OTHERS - 1)
             return
         apart = (
             f"SELECT count(*), group_concat({key}), group_concat({other}) "  # noqa: S608
             f"FROM {table} WHERE {key} >= ? AND {key} < ?"
         )
-        for rows, keys, others in self.rows((apart, b) for b in bounds):
-            if rows:
-                yield parsed(keys, rows), parsed(others, rows)
+        for rows, keys, others in self.ranges(apart, bounds):
+            yield parsed(keys, rows), parsed(others, rows)
