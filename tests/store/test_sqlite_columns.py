@@ -58,22 +58,30 @@ def test_key_ranges_read_every_row_once(
     assert sorted(got) == _expected(pairs_file)
 
 
-@pytest.mark.parametrize("range_rows", [1, 7, 1_000_000])
-def test_pairs_that_fit_one_integer_come_back_apart(tmp_path: Path, range_rows: int) -> None:
-    # The largest key and value that still pack, beside small ones: packed, then unpacked.
-    path = tmp_path / "packed.db"
-    rows = [(k, v) for k in range(0, 50) for v in (0, k, 2**32 - 1 - k)]
-    rows += [(2**31 - 1, 2**32 - 1), (2**31 - 1, 0)]
+def _read_pairs(
+    tmp_path: Path, rows: list[tuple[int, int]], *, indexed: bool
+) -> tuple[list[tuple[int, int]], bool]:
+    """`rows` stored in a table of pairs and read back by `key_ranges`; whether they came
+    packed in one integer."""
+    path = tmp_path / "pairs-read.db"
     with sqlite3.connect(path) as db:
         db.execute(
             "CREATE TABLE pairs (k INTEGER NOT NULL, v INTEGER NOT NULL, PRIMARY KEY (k, v))"
         )
-        db.execute("CREATE INDEX pairs_v ON pairs (v)")
+        if indexed:
+            db.execute("CREATE INDEX pairs_v ON pairs (v)")
         db.executemany("INSERT OR IGNORE INTO pairs VALUES (?, ?)", rows)
     reader = SqliteColumns(f"{path.as_uri()}?mode=ro")
+    statements: list[str] = []
+    ask = reader._one
+
+    def recorded(sql: str, params: tuple[object, ...]) -> tuple[object, ...]:
+        statements.append(sql)
+        return ask(sql, params)
+
     try:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(sqlite_columns, "RANGE_ROWS", range_rows)
+            patch.setattr(reader, "_one", recorded)
             got = [
                 (k, v)
                 for keys, values in reader.key_ranges("pairs", "k", "v")
@@ -81,27 +89,28 @@ def test_pairs_that_fit_one_integer_come_back_apart(tmp_path: Path, range_rows: 
             ]
     finally:
         reader.close()
+    return got, any(f"k * {sqlite_columns.PACKED_OTHERS} + v" in sql for sql in statements)
+
+
+@pytest.mark.parametrize("range_rows", [1, 7, 1_000_000])
+@pytest.mark.parametrize("indexed", [True, False], ids=["indexed", "scanned"])
+def test_pairs_that_fit_one_integer_come_back_apart(
+    tmp_path: Path, range_rows: int, indexed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The largest key and value that still pack, beside small ones.
+    monkeypatch.setattr(sqlite_columns, "RANGE_ROWS", range_rows)
+    rows = [(k, v) for k in range(0, 50) for v in (0, k, 2**32 - 1 - k)]
+    rows += [(2**31 - 1, 2**32 - 1), (2**31 - 1, 0)]
+    got, packed = _read_pairs(tmp_path, rows, indexed=indexed)
+    assert packed
     assert sorted(got) == sorted(set(rows))
 
 
 @pytest.mark.parametrize(("key", "value"), [(2**31, 1), (1, 2**32), (1, -1), (-1, 1)], ids=str)
 def test_pairs_beyond_one_integer_come_back_whole(tmp_path: Path, key: int, value: int) -> None:
-    path = tmp_path / "wide.db"
     rows = [(1, 2), (3, 4), (key, value)]
-    with sqlite3.connect(path) as db:
-        db.execute(
-            "CREATE TABLE pairs (k INTEGER NOT NULL, v INTEGER NOT NULL, PRIMARY KEY (k, v))"
-        )
-        db.executemany("INSERT OR IGNORE INTO pairs VALUES (?, ?)", rows)
-    reader = SqliteColumns(f"{path.as_uri()}?mode=ro")
-    try:
-        got = [
-            (k, v)
-            for keys, values in reader.key_ranges("pairs", "k", "v")
-            for k, v in zip(keys.tolist(), values.tolist(), strict=True)
-        ]
-    finally:
-        reader.close()
+    got, packed = _read_pairs(tmp_path, rows, indexed=True)
+    assert not packed
     assert sorted(got) == sorted(set(rows))
 
 

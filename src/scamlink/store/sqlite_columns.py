@@ -172,7 +172,7 @@ class SqliteColumns:
 
     def key_bounds(self, table: str, key: str) -> list[tuple[int, int]]:
         """Ranges `[start, end)` of the integer `key` that begins an index of `table`, about
-        `RANGE_ROWS` rows each where keys are dense."""
+        `RANGE_ROWS` rows each where keys are dense; the last ends after the largest key."""
         # Three subqueries, each answered from the index alone (together they would scan it).
         low, high, total = self._one(
             f"SELECT (SELECT min({key}) FROM {table}), (SELECT max({key}) FROM {table}), "  # noqa: S608
@@ -182,7 +182,7 @@ class SqliteColumns:
         if not total:
             return []
         width = max(1, -(-(high - low + 1) * RANGE_ROWS // total))
-        return [(start, start + width) for start in range(low, high + 1, width)]
+        return [(start, min(start + width, high + 1)) for start in range(low, high + 1, width)]
 
     def ranges(self, sql: str, bounds: Iterable[tuple[int, int]]) -> Iterator[tuple[Any, ...]]:
         """`sql` (with `? ≤ key < ?` for its two parameters, starting its row with the count)
