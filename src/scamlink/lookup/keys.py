@@ -33,8 +33,7 @@ def key_hash(canonical: str) -> int:
 def key_hashes(canonicals: Sequence[str]) -> list[int]:
     """`key_hash` of each (a batch's keys): the digests joined and read as one array of
     big-endian integers, instead of one integer made from each digest's slice."""
-    sha256 = hashlib.sha256
-    joined = b"".join([sha256(c.encode("utf-8")).digest() for c in canonicals])
+    joined = b"".join(map(key_digest, canonicals))
     first_eight: list[int] = np.frombuffer(joined, dtype=">u8")[::4].tolist()
     return first_eight
 
